@@ -1,0 +1,49 @@
+"""Start TensorFlow in a worker process with one intra-op and one inter-op thread."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+logger = logging.getLogger(__name__)
+
+THREAD_ENV = {
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+def set_thread_environment() -> None:
+    """Set the environment that limits TensorFlow's threads; call before TensorFlow is imported.
+
+    Child processes (loky and Dask workers) inherit it.
+    """
+    for key, value in THREAD_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def start_tensorflow():
+    """Import TensorFlow limited to one thread per pool and return the module.
+
+    Safe to call again in a reused worker: once TensorFlow's runtime has started, the thread
+    settings cannot change, so they are checked instead of set.
+    """
+    set_thread_environment()
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        # Raised once the runtime is initialised, which happens after the first run in a worker.
+        intra = tf.config.threading.get_intra_op_parallelism_threads()
+        inter = tf.config.threading.get_inter_op_parallelism_threads()
+        if (intra, inter) != (1, 1):
+            logger.warning(
+                "TensorFlow started before its threads were limited: intra-op %s, inter-op %s",
+                intra,
+                inter,
+            )
+    return tf

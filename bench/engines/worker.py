@@ -1,0 +1,57 @@
+"""What a worker process runs: one (variant, seed) run, with trainers cached per process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import traceback
+from collections import OrderedDict
+
+from bench.config import StudyConfig
+from bench.engines.result import RunResult, failed_result
+from bench.task import heldout_set, training_stream
+from bench.variants import resolve
+
+logger = logging.getLogger(__name__)
+
+# Compiled trainers of this process, by (config hash, variant). Bounded so a long-lived worker
+# serving many studies does not keep every compiled model.
+_TRAINERS: OrderedDict = OrderedDict()
+_MAX_TRAINERS = 16
+
+
+def _trainer(config: StudyConfig, variant_name: str):
+    key = (config.hash(), variant_name)
+    if key in _TRAINERS:
+        _TRAINERS.move_to_end(key)
+        return _TRAINERS[key]
+
+    variant = resolve(variant_name)
+    if config.engine == "compiled":
+        from bench.engines.compiled import CompiledTrainer as trainer_class
+    else:
+        from bench.engines.reference import ReferenceTrainer as trainer_class
+
+    trainer = trainer_class(config, variant)
+    _TRAINERS[key] = trainer
+    if len(_TRAINERS) > _MAX_TRAINERS:
+        _TRAINERS.popitem(last=False)
+    return trainer
+
+
+def train_one(config: StudyConfig, variant_name: str, seed: int) -> RunResult:
+    """Train one run and return its result; an exception becomes a ``failed`` result."""
+    start = time.perf_counter()
+    try:
+        trainer = _trainer(config, variant_name)
+        xs, ys = training_stream(config, seed)
+        x_heldout, y_heldout = heldout_set(config)
+        result = trainer.train(seed, xs, ys, x_heldout, y_heldout)
+    except Exception as error:  # noqa: BLE001 - one broken run must not stop the study
+        logger.error("run %s seed %d failed: %s", variant_name, seed, error)
+        message = "".join(traceback.format_exception_only(type(error), error)).strip()
+        return failed_result(variant_name, seed, message, time.perf_counter() - start)
+
+    result.extra["worker_pid"] = os.getpid()
+    return result
