@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.compare.errors import CompareInputError
-from bench.compare.intervals import DifferenceEstimate, paired_difference, welch_difference
+from bench.compare.intervals import paired_difference, welch_difference
 from bench.compare.load import OK_STATUS, StudyInput
 from bench.compare.margins import METRIC_SPECS
 from bench.compare.settings import (
@@ -162,7 +162,10 @@ def _compare_variant(
 
     judged = []
     for metric, margin in margins.items():
-        difference = _difference(base_runs, cur_runs, metric, pairing)
+        base_used, cur_used = _select_runs(base_runs, cur_runs, metric, pairing)
+        estimate_difference = paired_difference if pairing.paired else welch_difference
+        difference = estimate_difference(base_used[metric].to_numpy(), cur_used[metric].to_numpy())
+
         spec = METRIC_SPECS[metric]
         judged.append(
             MetricVerdict(
@@ -171,39 +174,42 @@ def _compare_variant(
                 lower_is_better=spec.lower_is_better,
                 difference=difference,
                 verdict=judge(difference, margin, spec.lower_is_better),
-                note=_metric_note(metric, base_runs, cur_runs, baseline.config["epochs"]),
+                note=_metric_note(metric, base_used, cur_used, baseline.config["epochs"]),
             )
         )
     return VariantComparison(variant, tuple(judged), combine(item.verdict for item in judged))
 
 
-def _difference(
+def _select_runs(
     base_runs: pd.DataFrame, cur_runs: pd.DataFrame, metric: str, pairing: Pairing
-) -> DifferenceEstimate:
-    base = base_runs[["seed", metric]].dropna()
-    cur = cur_runs[["seed", metric]].dropna()
-    if not pairing.paired:
-        return welch_difference(base[metric].to_numpy(), cur[metric].to_numpy())
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the runs of each study that enter the comparison of ``metric``.
 
-    # Inner join on the seed: a seed counts only if it has an ok value in both studies.
-    base = base[base["seed"].isin(pairing.common_seeds)]
-    joined = base.merge(cur, on="seed", suffixes=("_baseline", "_current")).sort_values("seed")
-    return paired_difference(
-        joined[f"{metric}_baseline"].to_numpy(), joined[f"{metric}_current"].to_numpy()
-    )
+    Unpaired, these are all runs with a value. Paired, they are the runs of the common seeds
+    that have a value in both studies, sorted by seed so that row i of both frames pairs up.
+    """
+    base = base_runs[base_runs[metric].notna()]
+    cur = cur_runs[cur_runs[metric].notna()]
+    if not pairing.paired:
+        return base, cur
+
+    seeds = set(pairing.common_seeds) & set(base["seed"]) & set(cur["seed"])
+    base = base[base["seed"].isin(seeds)].sort_values("seed")
+    cur = cur[cur["seed"].isin(seeds)].sort_values("seed")
+    return base, cur
 
 
 def _metric_note(
-    metric: str, base_runs: pd.DataFrame, cur_runs: pd.DataFrame, epochs: int
+    metric: str, base_used: pd.DataFrame, cur_used: pd.DataFrame, epochs: int
 ) -> str | None:
     if metric != "epochs_to_target":
         return None
-    base_reached = int(base_runs["reached_target"].sum())
-    cur_reached = int(cur_runs["reached_target"].sum())
+    base_reached = int(base_used["reached_target"].sum())
+    cur_reached = int(cur_used["reached_target"].sum())
     return (
-        f"reached the target in {base_reached} of {len(base_runs)} baseline runs and "
-        f"{cur_reached} of {len(cur_runs)} current runs; a run that never reached it counts "
-        f"as {epochs} epochs, so the means are restricted mean times to target"
+        f"reached the target in {base_reached} of {len(base_used)} baseline runs and "
+        f"{cur_reached} of {len(cur_used)} current runs compared; a run that never reached "
+        f"it counts as {epochs} epochs, so the means are restricted mean times to target"
     )
 
 

@@ -81,7 +81,7 @@ def _within_margin(item: MetricVerdict) -> str:
     if difference.all_zero:
         return f"{item.metric} identical on {difference.n_baseline} paired seeds"
     return (
-        f"{item.metric} 90% CI {format_interval(item.metric, difference.ci90)} "
+        f"{item.metric} 90% CI {format_interval(item.metric, difference.ci90, item.margin)} "
         f"within ±{format_margin(item.metric, item.margin)}"
     )
 
@@ -89,9 +89,10 @@ def _within_margin(item: MetricVerdict) -> str:
 def _beyond_margin(item: MetricVerdict) -> str:
     difference = item.difference
     verb = "rose" if difference.estimate > 0 else "fell"
-    size = format_value(item.metric, abs(difference.estimate))
+    size = format_value(item.metric, abs(difference.estimate), margin=item.margin)
+    interval = format_interval(item.metric, difference.ci95, item.margin)
     return (
-        f"{item.metric} {verb} {size} (95% CI {format_interval(item.metric, difference.ci95)}), "
+        f"{item.metric} {verb} {size} (95% CI {interval}), "
         f"more than the margin {format_margin(item.metric, item.margin)}"
     )
 
@@ -100,9 +101,10 @@ def _undecided(item: MetricVerdict) -> str:
     difference = item.difference
     if difference.ci90 is None:
         return f"{item.metric} has no interval because {difference.reason}"
+    change = format_value(item.metric, difference.estimate, signed=True, margin=item.margin)
+    interval = format_interval(item.metric, difference.ci90, item.margin)
     return (
-        f"{item.metric} changed by {format_value(item.metric, difference.estimate, signed=True)} "
-        f"(90% CI {format_interval(item.metric, difference.ci90)}), neither within "
+        f"{item.metric} changed by {change} (90% CI {interval}), neither within "
         f"±{format_margin(item.metric, item.margin)} nor a clear change beyond it"
     )
 

@@ -74,9 +74,9 @@ def _row(variant: str, item: MetricVerdict) -> tuple[str, ...]:
         count,
         format_value(item.metric, difference.baseline_mean),
         format_value(item.metric, difference.current_mean),
-        format_value(item.metric, difference.estimate, signed=True),
-        format_interval(item.metric, difference.ci90),
-        format_interval(item.metric, difference.ci95),
+        format_value(item.metric, difference.estimate, signed=True, margin=item.margin),
+        format_interval(item.metric, difference.ci90, item.margin),
+        format_interval(item.metric, difference.ci95, item.margin),
         format_margin(item.metric, item.margin),
         str(item.verdict),
     )
