@@ -390,6 +390,33 @@ def test_missing_metric_column(capsys, tmp_path, baseline):
     assert "lacks the column(s) aulc" in err
 
 
+def test_invalid_seed_column(capsys, tmp_path, baseline):
+    current = tmp_path / "current"
+    current.mkdir()
+    (current / "study.json").write_bytes((baseline / "study.json").read_bytes())
+    runs = pd.read_csv(baseline / "metrics.csv")
+    runs.loc[0, "seed"] = np.nan
+    runs.to_csv(current / "metrics.csv", index=False)
+
+    code, _, err = run_main(capsys, baseline, current)
+
+    assert code == 2
+    assert "column seed of" in err
+
+
+def test_duplicate_run_rows(capsys, tmp_path, baseline):
+    current = tmp_path / "current"
+    current.mkdir()
+    (current / "study.json").write_bytes((baseline / "study.json").read_bytes())
+    runs = pd.read_csv(baseline / "metrics.csv")
+    pd.concat([runs, runs.iloc[[0]]]).to_csv(current / "metrics.csv", index=False)
+
+    code, _, err = run_main(capsys, baseline, current)
+
+    assert code == 2
+    assert "more than one row for variant 'lstm_forw' seed 0" in err
+
+
 def test_unsupported_schema_version(capsys, tmp_path, baseline):
     header = json.loads((baseline / "study.json").read_text())
     header["schema_version"] = 2

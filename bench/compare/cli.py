@@ -106,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:
-        # argparse exits on --help (code 0) and on a usage error (code 2); return the code
-        # so that callers such as tests get it without catching SystemExit.
+        # argparse exits on --help (code 0) and on a usage error (code 2). Returning the code
+        # lets callers such as tests get it without catching SystemExit.
         return int(exit_request.code or 0)
 
     try:

@@ -157,7 +157,12 @@ def _read_metrics(folder: Path, role: str, metrics: tuple[str, ...]) -> pd.DataF
                 f"{role}: column {column} of {path} is not numeric: {error}"
             ) from error
     runs["variant"] = runs["variant"].astype(str)
-    runs["seed"] = runs["seed"].astype("int64")
+    try:
+        runs["seed"] = runs["seed"].astype("int64")
+    except (ValueError, TypeError) as error:
+        raise CompareInputError(
+            f"{role}: column seed of {path} must hold whole numbers: {error}"
+        ) from error
     return runs
 
 

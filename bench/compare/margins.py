@@ -22,7 +22,7 @@ from bench.compare.errors import CompareInputError
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """How one per-run metric is judged.
+    """Direction, default margin and display of one per-run metric.
 
     Attributes
     ----------

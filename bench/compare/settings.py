@@ -1,4 +1,5 @@
-"""Which settings two studies must share, which may differ, and whether their runs pair up."""
+"""Setting checks between two studies: task settings that must match, settings that may
+differ, and the pairing of runs by seed."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class SettingChange:
 
 @dataclass(frozen=True)
 class Pairing:
-    """How runs of the two studies are matched.
+    """The matching of runs between the two studies.
 
     Attributes
     ----------

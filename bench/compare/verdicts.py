@@ -23,9 +23,9 @@ A variant is ``regressed`` if any of its metrics regressed, ``improved`` if any 
 none regressed, ``unchanged`` if all are unchanged, and ``inconclusive`` otherwise.
 
 Each metric is judged at these levels without a correction for the number of variants and
-metrics, so with many of them a false alarm is more likely than 5 % per metric. Requiring the
-estimate to pass the margin keeps that rate far lower whenever the margin is several standard
-errors wide.
+metrics. A false regression also needs the estimate to pass the margin. That is rare when there
+is no true change and the margin spans several standard errors. When the intervals are wider
+than the margin, expect inconclusive verdicts rather than false alarms.
 """
 
 from __future__ import annotations
