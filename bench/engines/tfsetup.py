@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
+import sys
+import tempfile
 
 logger = logging.getLogger(__name__)
 
@@ -11,7 +15,7 @@ THREAD_ENV = {
     "TF_NUM_INTRAOP_THREADS": "1",
     "TF_NUM_INTEROP_THREADS": "1",
     "OMP_NUM_THREADS": "1",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
 }
 
 
@@ -24,6 +28,32 @@ def set_thread_environment() -> None:
         os.environ.setdefault(key, value)
 
 
+# Informational lines TensorFlow's native code writes while loading, before any log level applies.
+_STARTUP_NOISE = re.compile(r"^(I0000 |WARNING: All log messages before absl::InitializeLog)")
+
+
+@contextlib.contextmanager
+def _quiet_native_startup():
+    """Capture file descriptor 2 during import, then pass on every line that is not startup noise."""
+    if "tensorflow" in sys.modules:
+        yield
+        return
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            for line in capture.read().decode(errors="replace").splitlines(keepends=True):
+                if not _STARTUP_NOISE.match(line):
+                    sys.stderr.write(line)
+
+
 def start_tensorflow():
     """Import TensorFlow limited to one thread per pool and return the module.
 
@@ -31,7 +61,8 @@ def start_tensorflow():
     settings cannot change, so they are checked instead of set.
     """
     set_thread_environment()
-    import tensorflow as tf
+    with _quiet_native_startup():
+        import tensorflow as tf
 
     try:
         tf.config.threading.set_intra_op_parallelism_threads(1)

@@ -40,9 +40,21 @@ def _trainer(config: StudyConfig, variant_name: str):
     return trainer
 
 
+def _keep_worker_alive_as_memory_grows() -> None:
+    # loky replaces a worker whose memory grew more than 300 MB after its first task (joblib
+    # 1.4 to 1.6). A worker holding compiled models of several variants grows that much by design,
+    # and a replaced worker would compile every variant again.
+    try:
+        from joblib.externals.loky import process_executor
+    except ImportError:
+        return
+    process_executor._MAX_MEMORY_LEAK_SIZE = 2**40
+
+
 def train_one(config: StudyConfig, variant_name: str, seed: int) -> RunResult:
     """Train one run and return its result; an exception becomes a ``failed`` result."""
     start = time.perf_counter()
+    _keep_worker_alive_as_memory_grows()
     try:
         trainer = _trainer(config, variant_name)
         xs, ys = training_stream(config, seed)

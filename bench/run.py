@@ -1,0 +1,122 @@
+"""Command line of the main job: train every variant over many seeds, store, analyse, report.
+
+Usage: ``python -m bench.run --seeds 30``; ``--help`` lists every option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bench.cli_types import fraction, whole_number
+from bench.config import DEFAULT_VARIANTS, ENGINES, ConfigError, StudyConfig
+from bench.store import StoreError, StudyStore
+from bench.variants import VariantError, parse_variant_list
+
+logger = logging.getLogger("bench.run")
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULTS = StudyConfig()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of ``python -m bench.run``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description="Train every variant over many seeds, store each run, and rank learning speed.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    add = parser.add_argument
+    add("--seeds", type=whole_number(1), default=DEFAULTS.n_seeds,
+        help="number of replicates (seeds) per variant; every variant sees the same data per seed")
+    add("--variants", default="default",
+        help="comma-separated variant names; 'default' = " + ",".join(DEFAULT_VARIANTS)
+        + "; 'all' adds lstm_back_unaligned and lstm_forw_wide; MODULE:FUNCTION adds a user builder")
+    add("--epochs", type=whole_number(1), default=DEFAULTS.epochs,
+        help="training epochs per run; one epoch is one update on one new sequence")
+    add("--timesteps", type=whole_number(2), default=DEFAULTS.n_timesteps,
+        help="time steps per sequence")
+    add("--units", type=whole_number(1), default=DEFAULTS.units, help="LSTM units per direction")
+    add("--learning-rate", type=fraction(0.0, 1.0), default=DEFAULTS.learning_rate,
+        help="Adam learning rate")
+    add("--eval-every", type=whole_number(1), default=DEFAULTS.eval_every,
+        help="epochs between held-out evaluations (the last epoch is always evaluated)")
+    add("--eval-size", type=whole_number(1), default=DEFAULTS.eval_size,
+        help="held-out sequences, drawn once per study")
+    add("--engine", choices=ENGINES, default=DEFAULTS.engine,
+        help="'compiled': one XLA-compiled function per run; 'reference': model.fit per epoch")
+    add("--n-jobs", type=whole_number(1), default=os.cpu_count() or 1,
+        help="worker processes (default: all cores)")
+    add("--root-seed", type=whole_number(0), default=DEFAULTS.root_seed,
+        help="root of every random stream of the study")
+    add("--out", type=Path, default=None,
+        help="study folder (default: reports/study-<hash of the settings>)")
+    add("--resume", action="store_true",
+        help="complete the study in --out, skipping finished runs; settings must match")
+    add("--quiet", action="store_true", help="no progress bar and only warnings on stderr")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> StudyConfig:
+    """Build the study configuration; raise ConfigError or VariantError on bad values."""
+    return StudyConfig(
+        n_timesteps=args.timesteps,
+        units=args.units,
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        eval_every=args.eval_every,
+        eval_size=args.eval_size,
+        engine=args.engine,
+        variants=parse_variant_list(args.variants),
+        n_seeds=args.seeds,
+        root_seed=args.root_seed,
+    )
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def open_store(config: StudyConfig, args: argparse.Namespace) -> StudyStore:
+    """Create or resume the study folder named by ``--out``."""
+    out = args.out if args.out is not None else Path("reports") / f"study-{config.hash()}"
+    settings = {"n_jobs": args.n_jobs, "backend": "loky"}
+    if args.resume:
+        return StudyStore.resume(out, config, settings)
+    return StudyStore.create(out, config, settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the main job and return the process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+    try:
+        config = config_from_args(args)
+        store = open_store(config, args)
+    except (ConfigError, VariantError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+    from bench.finish import finish_study
+    from bench.runner import run_study
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        outcome = run_study(store, n_jobs=args.n_jobs, show_progress=not args.quiet)
+        return finish_study(store, outcome)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
