@@ -258,7 +258,7 @@ def test_fewer_baseline_seeds_compares_common(capsys, tmp_path, seed_effects, rn
     assert code == 0
     assert "paired on 5 seeds" in out
     assert "The baseline has fewer seeds (5 against 10)" in out
-    assert "uses the 5 common seeds 0 to 4" in out
+    assert "uses the common seeds 0 to 4 and leaves out the current study's seeds 5 to 9" in out
     assert "5 pairs" in out
     assert "n_seeds: baseline 5, current 10" in out
 

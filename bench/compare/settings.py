@@ -106,9 +106,13 @@ def _seed_count_note(n_base: int, n_cur: int, n_common: int) -> str | None:
     larger = "current study" if n_base < n_cur else "baseline"
     return (
         f"The {fewer} has fewer seeds ({min(n_base, n_cur)} against {max(n_base, n_cur)}), "
-        f"so the comparison uses the {n_common} common seeds 0 to {n_common - 1} and leaves "
-        f"out the {larger}'s seeds {n_common} to {max(n_base, n_cur) - 1}."
+        f"so the comparison uses the common {_seed_range(0, n_common - 1)} and leaves out "
+        f"the {larger}'s {_seed_range(n_common, max(n_base, n_cur) - 1)}."
     )
+
+
+def _seed_range(first: int, last: int) -> str:
+    return f"seed {first}" if first == last else f"seeds {first} to {last}"
 
 
 def _show(value: object) -> str:
