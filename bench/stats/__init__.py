@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bench.frames import StudyFrames
 from bench.metrics import DEFAULT_TARGET
+from bench.stats.analysis import DEFAULT_REFERENCE, analyze_study
 from bench.stats.results import (
     AnalysisSettings,
     CurveBand,
@@ -28,7 +29,6 @@ from bench.stats.results import (
 )
 
 DEFAULT_METRIC = "heldout_aulc"
-DEFAULT_REFERENCE = "lstm_forw"
 DEFAULT_RESAMPLES = 9999
 DEFAULT_SEED = 12345
 DEFAULT_ALPHA = 0.05
@@ -103,8 +103,6 @@ def analyze(
         ``n_resamples`` is below 100 or ``alpha`` is outside (0, 1). The message names the
         argument, the value and what is accepted.
     """
-    from bench.stats.analysis import analyze_study
-
     return analyze_study(
         frames,
         metric=metric,

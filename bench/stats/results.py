@@ -39,7 +39,7 @@ class Estimate:
     method : str
         How the interval was obtained: "bca" (bias-corrected and accelerated bootstrap),
         "percentile" (percentile bootstrap, the fallback when BCa is not defined),
-        "greenwood" (Kaplan-Meier variance), "brookmeyer-crowley" (median survival time),
+        "km-band" (median time to target: where the pointwise Kaplan-Meier band crosses 0.5),
         "normal" (estimate plus or minus z times the standard error), or "none" when no interval
         was computed.
     note : str
@@ -242,6 +242,9 @@ class PairwiseComparison:
         (median paired difference -0.031, 95% CI -0.040 to -0.022; Holm p = 0.0004)".
     note : str
         Why the pair was not tested, or which seeds were left out; empty otherwise.
+    method : str
+        How the p-value was computed: "exact", "permutation" (all sign flips), "asymptotic",
+        or "none" when not tested.
     """
 
     metric: str
@@ -259,6 +262,7 @@ class PairwiseComparison:
     better: str | None
     verdict: str
     note: str = ""
+    method: str = "none"
 
     def swapped(self) -> PairwiseComparison:
         """Return the same comparison seen from ``variant_b`` (differences ``b - a``)."""
@@ -365,12 +369,13 @@ class KaplanMeierCurve:
     Attributes
     ----------
     times : numpy.ndarray
-        Epochs at which the curve steps (0 first, then each epoch with a target reached).
+        Epochs at which the curve steps: 0 first, then each epoch at which a run reached the
+        target, then the horizon (with the last value repeated) so the curve spans the study.
     survival : numpy.ndarray
         Estimated probability of not having reached the target by that epoch.
     low, high : numpy.ndarray
         Pointwise 95% confidence band (Greenwood variance on the log(-log) scale). Where the
-        band is not defined (survival 0 or 1) the bound equals the estimate.
+        band is not defined (survival 0 or 1) both bounds equal the estimate.
     """
 
     times: np.ndarray
@@ -396,8 +401,10 @@ class TimeToTargetSummary:
     curve : KaplanMeierCurve or None
         Kaplan-Meier curve; None when no run entered the analysis.
     median : Estimate
-        Kaplan-Meier median time to target in epochs with a Brookmeyer-Crowley 95% CI. None
-        value when fewer than half the runs reached the target; the note says so.
+        Kaplan-Meier median time to target in epochs, with the 95% CI where the pointwise
+        band crosses 0.5 (method "km-band"). The value is None when fewer than half the runs
+        reached the target, and the high bound is None when the upper band never reaches 0.5;
+        the note says which.
     restricted_mean : Estimate
         Restricted mean time to target up to the horizon (area under the Kaplan-Meier curve),
         in epochs, with a normal 95% CI from its Greenwood-type variance.
