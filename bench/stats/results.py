@@ -312,6 +312,10 @@ class TestSettings:
     wilcoxon_alternative: str
     correction: str = "holm"
 
+    # The name starts with "Test", so pytest would try to collect the class from a test module
+    # that imports it.
+    __test__ = False
+
 
 @dataclass(frozen=True)
 class MetricAnalysis:
