@@ -1,0 +1,144 @@
+import hashlib
+import re
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.run import EXIT_USAGE, main
+
+SMALL = ["--seeds", "2", "--epochs", "12", "--eval-every", "6", "--eval-size", "20",
+         "--variants", "lstm_forw", "--n-jobs", "1", "--quiet"]
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != ".lock":
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def stored_study(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("stored") / "study"
+    assert main([*SMALL, "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--seeds", "0", r"--seeds: must be a whole number >= 1; got '0'"),
+        ("--seeds", "-3", r"--seeds: must be a whole number >= 1; got '-3'"),
+        ("--seeds", "ten", r"--seeds: must be a whole number >= 1; got 'ten'"),
+        ("--epochs", "0", r"--epochs: must be a whole number >= 1; got '0'"),
+        ("--timesteps", "1", r"--timesteps: must be a whole number >= 2; got '1'"),
+        ("--n-jobs", "0", r"--n-jobs: must be a whole number >= 1; got '0'"),
+        ("--learning-rate", "-1", r"--learning-rate: must be a number in \(0, 1\]; got '-1'"),
+        ("--engine", "fast", r"--engine: invalid choice: 'fast'"),
+    ],
+)
+def test_bad_number_rejected(option, value, message, stored_study, capsys):
+    before = _folder_digest(stored_study)
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([*SMALL, option, value, "--out", str(stored_study), "--resume"])
+
+    assert exit_info.value.code == EXIT_USAGE
+    assert re.search(message, capsys.readouterr().err)
+    assert _folder_digest(stored_study) == before
+
+
+def test_unknown_variant_rejected(stored_study, capsys):
+    before = _folder_digest(stored_study)
+
+    code = main([*SMALL, "--variants", "lstm_forw,lstm_sideways", "--out", str(stored_study)])
+
+    error = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert "unknown variant 'lstm_sideways'" in error
+    assert "bilstm_concat" in error
+    assert _folder_digest(stored_study) == before
+
+
+def test_out_is_file_rejected(tmp_path, capsys):
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+
+    code = main([*SMALL, "--out", str(target)])
+
+    assert code == EXIT_USAGE
+    assert f"--out: {target} is a file" in capsys.readouterr().err
+    assert target.read_text() == "keep me"
+
+
+def test_out_not_creatable_rejected(tmp_path, capsys):
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("")
+
+    code = main([*SMALL, "--out", str(blocker / "study")])
+
+    assert code == EXIT_USAGE
+    assert "--out: cannot create folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_out_not_writable_rejected(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+
+    code = main([*SMALL, "--out", str(locked)])
+
+    assert code == EXIT_USAGE
+    assert "is not writable" in capsys.readouterr().err
+
+
+def test_existing_study_needs_resume(stored_study, capsys):
+    before = _folder_digest(stored_study)
+
+    code = main([*SMALL, "--out", str(stored_study)])
+
+    assert code == EXIT_USAGE
+    assert "already holds a study; pass --resume" in capsys.readouterr().err
+    assert _folder_digest(stored_study) == before
+
+
+def test_resume_with_other_settings_names_each(stored_study, capsys):
+    before = _folder_digest(stored_study)
+
+    code = main([*SMALL, "--units", "8", "--epochs", "14", "--out", str(stored_study), "--resume"])
+
+    error = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert "units: stored 20, requested 8" in error
+    assert "epochs: stored 12, requested 14" in error
+    assert _folder_digest(stored_study) == before
+
+
+def test_resume_of_missing_study_rejected(tmp_path, capsys):
+    code = main([*SMALL, "--out", str(tmp_path / "nothing"), "--resume"])
+
+    assert code == EXIT_USAGE
+    assert "--resume: no study found" in capsys.readouterr().err
+
+
+def test_resume_of_complete_study_trains_nothing(stored_study, capsys):
+    runs_before = sorted(p.name for p in (stored_study / "runs").rglob("seed-*.json"))
+
+    code = main([*SMALL, "--out", str(stored_study), "--resume"])
+
+    assert code == 0
+    assert sorted(p.name for p in (stored_study / "runs").rglob("seed-*.json")) == runs_before
+
+
+def test_help_lists_units_and_defaults(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+
+    text = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    for option in ("--seeds", "--epochs", "--eval-every", "--n-jobs", "--resume", "--out"):
+        assert option in text
+    assert "default: 250" in text
