@@ -1,4 +1,4 @@
-"""Mean learning curves with pointwise and simultaneous (max-t) bootstrap bands.
+"""Mean learning curves with pointwise and simultaneous (max-t) studentized bootstrap bands.
 
 Seeds are resampled once per band with a count matrix, so all epochs and all resamples come
 from one matrix product instead of a bootstrap call per epoch.
@@ -6,7 +6,7 @@ from one matrix product instead of a bootstrap call per epoch.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -45,13 +45,23 @@ def curve_matrix(
     return seeds, epochs, values[complete], int(n_runs - complete.sum())
 
 
+@dataclass(frozen=True)
+class BandArrays:
+    """Mean curve and band bounds; a band is None when it is not defined (see ``note``)."""
+
+    mean: np.ndarray
+    pointwise: tuple[np.ndarray, np.ndarray] | None
+    simultaneous: tuple[np.ndarray, np.ndarray] | None
+    note: str = ""
+
+
 def band_of(
     matrix: np.ndarray,
     rng: np.random.Generator,
     n_resamples: int,
     level: float = 0.95,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """Return (mean, pointwise low, pointwise high, simultaneous low, simultaneous high).
+) -> BandArrays:
+    """Compute the mean curve with pointwise and simultaneous studentized bootstrap bands.
 
     Parameters
     ----------
@@ -66,60 +76,92 @@ def band_of(
 
     Returns
     -------
-    tuple of numpy.ndarray, or None
-        None when the matrix has fewer than 2 rows, because a bootstrap band needs at least
-        two seeds.
+    BandArrays
+        Bands are None, with a note, for fewer than 2 seeds, or when so many resamples repeat
+        a single seed that the studentized quantile is infinite (2 or 3 seeds).
 
     Notes
     -----
-    The pointwise band holds the percentile interval of the resampled means at each epoch.
-    The simultaneous band is mean +- c * se, where se = std(ddof=0) / sqrt(n) is the
-    standard error of the mean under the bootstrap, and c is the ``level`` quantile over
-    resamples of max over epochs of |resampled mean - mean| / se. Epochs with se = 0 (every
-    seed equal) get a zero-width band and are left out of the maximum.
+    For resample b and epoch t, ``t*[b, t] = |mean*[b, t] - mean[t]| / se*[b, t]``, where se* is
+    the standard error (ddof=1) of the resample itself. The pointwise band is
+    mean +- q[t] * se[t] with q[t] the ``level`` quantile of t*[:, t]; the simultaneous band
+    uses the ``level`` quantile of max over t of t*[b, t] instead (max-t), so it contains the
+    pointwise band. Studentizing keeps coverage near ``level`` with few seeds, where a fixed
+    standard error undercovers badly (about 65% for a nominal 95% at 10 seeds and 25 epochs
+    in a simulation with random-walk curves). Epochs where every seed has the same value get
+    a zero-width band and are left out of the maximum.
     """
     n_seeds = matrix.shape[0]
     mean = matrix.mean(axis=0)
     if n_seeds < 2:
-        return None
+        return BandArrays(
+            mean, None, None, "bands not defined: only one seed, and a bootstrap band needs two"
+        )
 
-    # Epochs as rows keep each epoch's resamples contiguous for the partition below.
-    counts = resample_counts(rng, n_seeds, n_resamples)
-    resampled = (matrix.T @ counts.T) / n_seeds
-    pointwise_low, pointwise_high = _row_percentiles(resampled, level)
-
-    se = matrix.std(axis=0) / np.sqrt(n_seeds)
+    se = matrix.std(axis=0, ddof=1) / np.sqrt(n_seeds)
     varying = se > 0
-    if not np.any(varying):
-        return mean, pointwise_low, pointwise_high, mean.copy(), mean.copy()
+    half_pointwise = np.zeros_like(mean)
+    critical = 0.0
+    if np.any(varying):
+        t_star = _studentized(matrix[:, varying] - mean[varying], rng, n_resamples)
+        half_pointwise[varying] = _row_quantile(t_star, level) * se[varying]
+        critical = float(_row_quantile(t_star.max(axis=0)[None, :], level)[0])
 
-    deviations = resampled[varying]
-    deviations -= mean[varying, None]
-    np.abs(deviations, out=deviations)
-    deviations /= se[varying, None]
-    critical = float(np.quantile(deviations.max(axis=0), level))
-    return mean, pointwise_low, pointwise_high, mean - critical * se, mean + critical * se
+    if not (np.all(np.isfinite(half_pointwise)) and np.isfinite(critical)):
+        note = (
+            f"bands not defined: with {n_seeds} seeds too many bootstrap resamples repeat a "
+            "single seed, so the studentized quantile is infinite"
+        )
+        return BandArrays(mean, None, None, note)
+
+    pointwise = (mean - half_pointwise, mean + half_pointwise)
+    simultaneous = (mean - critical * se, mean + critical * se)
+    return BandArrays(mean, pointwise, simultaneous)
 
 
-def _row_percentiles(rows: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Return the two-sided percentile interval of each row (NumPy's "linear" quantile).
+def _studentized(centered: np.ndarray, rng: np.random.Generator, n_resamples: int) -> np.ndarray:
+    """Return |mean* - mean| / se* as an (epochs x resamples) array.
 
-    One partition call finds the four order statistics around both quantiles, which is several
+    Columns of ``centered`` are centred on their mean, which keeps the resampled variance
+    free of the cancellation that raw second moments would suffer.
+    """
+    n_seeds = centered.shape[0]
+    counts = resample_counts(rng, n_seeds, n_resamples).T
+    # Epochs as rows keep each epoch's resamples contiguous for the partition in _row_quantile.
+    shift = (centered.T @ counts) / n_seeds
+    second = ((centered**2).T @ counts) / n_seeds
+    variance = np.maximum(second - shift**2, 0.0) * n_seeds / (n_seeds - 1)
+    se_star = np.sqrt(variance / n_seeds)
+
+    np.abs(shift, out=shift)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_star = shift / se_star
+    # A resample of one repeated seed has se* = 0: its t* is 0 when it sits on the mean and
+    # infinite otherwise.
+    t_star[(se_star == 0) & (shift == 0)] = 0.0
+    t_star[(se_star == 0) & (shift > 0)] = np.inf
+    return t_star
+
+
+def _row_quantile(rows: np.ndarray, level: float) -> np.ndarray:
+    """Return the ``level`` quantile of each row (NumPy's "linear" method).
+
+    One partition call finds the two order statistics around the quantile, which is several
     times faster than ``numpy.quantile`` on a wide array.
     """
     n = rows.shape[1]
-    tail = (1.0 - level) / 2.0
-    positions = (n - 1) * np.array([tail, 1.0 - tail])
-    below = np.floor(positions).astype(int)
-    above = np.minimum(below + 1, n - 1)
-
-    ordered = np.partition(rows, sorted({*below.tolist(), *above.tolist()}), axis=1)
-    fraction = positions - below
-    low, high = (
-        ordered[:, below[i]] + (ordered[:, above[i]] - ordered[:, below[i]]) * fraction[i]
-        for i in range(2)
-    )
-    return low, high
+    position = (n - 1) * level
+    below = int(np.floor(position))
+    above = min(below + 1, n - 1)
+    ordered = np.partition(rows, sorted({below, above}), axis=1)
+    low, high = ordered[:, below], ordered[:, above]
+    fraction = position - below
+    if fraction == 0:
+        return low
+    with np.errstate(invalid="ignore"):
+        value = low + (high - low) * fraction
+    # inf - inf is NaN, but an infinite upper order statistic makes the quantile infinite.
+    return np.where(np.isinf(high), np.inf, value)
 
 
 def curve_bands(
@@ -204,61 +246,49 @@ def _make_band(
     quantity, variant, reference, epochs, matrix, n_excluded, rng, n_resamples, level
 ) -> CurveBand:
     n_seeds = matrix.shape[0]
-    notes = []
-    if n_excluded:
-        notes.append(f"{n_excluded} diverged or failed runs left out")
+    notes = [f"{n_excluded} diverged or failed runs left out"] if n_excluded else []
 
     if n_seeds == 0:
         notes.insert(0, "not computed: no run with a complete curve")
         empty = _frozen(np.empty(0))
         return CurveBand(
-            quantity,
-            variant,
-            reference,
-            empty,
-            empty,
-            None,
-            None,
-            None,
-            None,
-            0,
-            n_excluded,
-            "; ".join(notes),
+            quantity=quantity,
+            variant=variant,
+            reference=reference,
+            epochs=empty,
+            mean=empty,
+            pointwise_low=None,
+            pointwise_high=None,
+            simultaneous_low=None,
+            simultaneous_high=None,
+            n_seeds=0,
+            n_excluded=n_excluded,
+            note="; ".join(notes),
         )
 
-    result = band_of(matrix, rng, n_resamples, level)
-    if result is None:
-        notes.insert(0, "bands not defined: only one seed, and a bootstrap band needs two")
-        return CurveBand(
-            quantity,
-            variant,
-            reference,
-            _frozen(epochs),
-            _frozen(matrix.mean(axis=0)),
-            None,
-            None,
-            None,
-            None,
-            n_seeds,
-            n_excluded,
-            "; ".join(notes),
-        )
-
-    mean, pw_low, pw_high, sim_low, sim_high = (_frozen(array) for array in result)
+    arrays = band_of(matrix, rng, n_resamples, level)
+    if arrays.note:
+        notes.insert(0, arrays.note)
+    pointwise = arrays.pointwise or (None, None)
+    simultaneous = arrays.simultaneous or (None, None)
     return CurveBand(
-        quantity,
-        variant,
-        reference,
-        _frozen(epochs),
-        mean,
-        pw_low,
-        pw_high,
-        sim_low,
-        sim_high,
-        n_seeds,
-        n_excluded,
-        "; ".join(notes),
+        quantity=quantity,
+        variant=variant,
+        reference=reference,
+        epochs=_frozen(epochs),
+        mean=_frozen(arrays.mean),
+        pointwise_low=_frozen_or_none(pointwise[0]),
+        pointwise_high=_frozen_or_none(pointwise[1]),
+        simultaneous_low=_frozen_or_none(simultaneous[0]),
+        simultaneous_high=_frozen_or_none(simultaneous[1]),
+        n_seeds=n_seeds,
+        n_excluded=n_excluded,
+        note="; ".join(notes),
     )
+
+
+def _frozen_or_none(array: np.ndarray | None) -> np.ndarray | None:
+    return None if array is None else _frozen(array)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

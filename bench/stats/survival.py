@@ -160,7 +160,7 @@ def restricted_mean(fit: KaplanMeierFit, horizon: float, level: float = 0.95) ->
         return Estimate(value, None, None, "normal", note, level)
 
     z = stats.norm.ppf(0.5 + level / 2.0)
-    half = z * np.sqrt(variance)
+    half = float(z * np.sqrt(variance))
     return Estimate(value, value - half, value + half, "normal", "", level)
 
 
