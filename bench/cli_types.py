@@ -31,7 +31,9 @@ def fraction(low: float, high: float, *, include_high: bool = True):
             value = float(text)
         except ValueError:
             value = None
-        inside = value is not None and low < value and (value <= high if include_high else value < high)
+        inside = (
+            value is not None and low < value and (value <= high if include_high else value < high)
+        )
         if not inside:
             raise argparse.ArgumentTypeError(
                 f"must be a number in ({low:g}, {high:g}{closing}; got {text!r}"

@@ -22,11 +22,12 @@ def finish_study(store: StudyStore, outcome: RunnerOutcome) -> int:
     print(interim_summary(frames))
     print(f"study folder: {store.path}")
 
+    how_to_resume = f"complete with --resume --out {store.path}"
     if outcome.interrupted:
-        print(f"interrupted: {len(outcome.missing)} runs missing; complete with --resume --out {store.path}")
+        print(f"interrupted: {len(outcome.missing)} runs missing; {how_to_resume}")
         return EXIT_INTERRUPTED
     if outcome.missing:
-        print(f"incomplete: {len(outcome.missing)} runs missing; complete with --resume --out {store.path}")
+        print(f"incomplete: {len(outcome.missing)} runs missing; {how_to_resume}")
         return EXIT_INCOMPLETE
     return EXIT_OK
 
@@ -50,7 +51,11 @@ def interim_summary(frames) -> str:
                 cells.append(f"{values.mean():.4f} (n<2, no CI)" if len(values) else "no runs")
                 continue
             half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-            cells.append(f"{values.mean():.4f} ({values.mean() - half:.4f}, {values.mean() + half:.4f})")
-        counts = "/".join(str(int((rows["status"] == s).sum())) for s in ("ok", "diverged", "failed"))
+            cells.append(
+                f"{values.mean():.4f} ({values.mean() - half:.4f}, {values.mean() + half:.4f})"
+            )
+        counts = "/".join(
+            str(int((rows["status"] == s).sum())) for s in ("ok", "diverged", "failed")
+        )
         lines.append(f"{variant:<22} {cells[0]:<28} {cells[1]:<28} {counts}")
     return "\n".join(lines)

@@ -31,32 +31,80 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add = parser.add_argument
-    add("--seeds", type=whole_number(1), default=DEFAULTS.n_seeds,
-        help="number of replicates (seeds) per variant; every variant sees the same data per seed")
-    add("--variants", default="default",
-        help="comma-separated variant names; 'default' = " + ",".join(DEFAULT_VARIANTS)
-        + "; 'all' adds lstm_back_unaligned and lstm_forw_wide; MODULE:FUNCTION adds a user builder")
-    add("--epochs", type=whole_number(1), default=DEFAULTS.epochs,
-        help="training epochs per run; one epoch is one update on one new sequence")
-    add("--timesteps", type=whole_number(2), default=DEFAULTS.n_timesteps,
-        help="time steps per sequence")
+    add(
+        "--seeds",
+        type=whole_number(1),
+        default=DEFAULTS.n_seeds,
+        help="number of replicates (seeds) per variant; every variant sees the same data per seed",
+    )
+    add(
+        "--variants",
+        default="default",
+        help="comma-separated variant names; 'default' = "
+        + ",".join(DEFAULT_VARIANTS)
+        + "; 'all' adds lstm_back_unaligned and lstm_forw_wide;"
+        " MODULE:FUNCTION adds a user builder",
+    )
+    add(
+        "--epochs",
+        type=whole_number(1),
+        default=DEFAULTS.epochs,
+        help="training epochs per run; one epoch is one update on one new sequence",
+    )
+    add(
+        "--timesteps",
+        type=whole_number(2),
+        default=DEFAULTS.n_timesteps,
+        help="time steps per sequence",
+    )
     add("--units", type=whole_number(1), default=DEFAULTS.units, help="LSTM units per direction")
-    add("--learning-rate", type=fraction(0.0, 1.0), default=DEFAULTS.learning_rate,
-        help="Adam learning rate")
-    add("--eval-every", type=whole_number(1), default=DEFAULTS.eval_every,
-        help="epochs between held-out evaluations (the last epoch is always evaluated)")
-    add("--eval-size", type=whole_number(1), default=DEFAULTS.eval_size,
-        help="held-out sequences, drawn once per study")
-    add("--engine", choices=ENGINES, default=DEFAULTS.engine,
-        help="'compiled': one XLA-compiled function per run; 'reference': model.fit per epoch")
-    add("--n-jobs", type=whole_number(1), default=os.cpu_count() or 1,
-        help="worker processes (default: all cores)")
-    add("--root-seed", type=whole_number(0), default=DEFAULTS.root_seed,
-        help="root of every random stream of the study")
-    add("--out", type=Path, default=None,
-        help="study folder (default: reports/study-<hash of the settings>)")
-    add("--resume", action="store_true",
-        help="complete the study in --out, skipping finished runs; settings must match")
+    add(
+        "--learning-rate",
+        type=fraction(0.0, 1.0),
+        default=DEFAULTS.learning_rate,
+        help="Adam learning rate",
+    )
+    add(
+        "--eval-every",
+        type=whole_number(1),
+        default=DEFAULTS.eval_every,
+        help="epochs between held-out evaluations (the last epoch is always evaluated)",
+    )
+    add(
+        "--eval-size",
+        type=whole_number(1),
+        default=DEFAULTS.eval_size,
+        help="held-out sequences, drawn once per study",
+    )
+    add(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULTS.engine,
+        help="'compiled': one XLA-compiled function per run; 'reference': model.fit per epoch",
+    )
+    add(
+        "--n-jobs",
+        type=whole_number(1),
+        default=os.cpu_count() or 1,
+        help="worker processes (default: all cores)",
+    )
+    add(
+        "--root-seed",
+        type=whole_number(0),
+        default=DEFAULTS.root_seed,
+        help="root of every random stream of the study",
+    )
+    add(
+        "--out",
+        type=Path,
+        default=None,
+        help="study folder (default: reports/study-<hash of the settings>)",
+    )
+    add(
+        "--resume",
+        action="store_true",
+        help="complete the study in --out, skipping finished runs; settings must match",
+    )
     add("--quiet", action="store_true", help="no progress bar and only warnings on stderr")
     return parser
 

@@ -35,7 +35,9 @@ def make_sequences(
 
 def training_stream(config, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Return replicate ``seed``'s training sequences, one per epoch."""
-    rng = np.random.default_rng(np.random.SeedSequence(config.root_seed, spawn_key=(_TRAIN_KEY, seed)))
+    rng = np.random.default_rng(
+        np.random.SeedSequence(config.root_seed, spawn_key=(_TRAIN_KEY, seed))
+    )
     return make_sequences(rng, config.epochs, config.n_timesteps, config.threshold_fraction)
 
 

@@ -75,7 +75,7 @@ def _build_bilstm(config, merge_mode: str):
 
 
 def lstm_parameter_count(units: int, n_inputs: int = 1) -> int:
-    """Count the weights of one LSTM layer (four gates, each with kernel, recurrent kernel, bias)."""
+    """Count the weights of one LSTM layer: four gates, each with kernel, recurrent kernel, bias."""
     return 4 * (units * (n_inputs + units) + units)
 
 
@@ -186,7 +186,9 @@ def parse_variant_list(text: str) -> tuple[str, ...]:
         names.extend(n for n in expanded if n not in names)
 
     if not names:
-        raise VariantError(f"--variants: no variant named in {text!r}; valid names: {', '.join(ALL_BUILTIN)}")
+        raise VariantError(
+            f"--variants: no variant named in {text!r}; valid names: {', '.join(ALL_BUILTIN)}"
+        )
     for name in names:
         resolve(name)
     return tuple(names)

@@ -120,7 +120,9 @@ def test_nan_loss_stored_as_diverged(engine, monkeypatch):
 
 
 def test_broken_builder_stored_as_failed(tmp_path, monkeypatch):
-    (tmp_path / "broken_variant.py").write_text("def build(config):\n    raise RuntimeError('boom')\n")
+    (tmp_path / "broken_variant.py").write_text(
+        "def build(config):\n    raise RuntimeError('boom')\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
 
     result = train_one(CONFIG, "broken_variant:build", seed=0)

@@ -1,14 +1,27 @@
 import hashlib
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from bench.run import EXIT_USAGE, main
 
-SMALL = ["--seeds", "2", "--epochs", "12", "--eval-every", "6", "--eval-size", "20",
-         "--variants", "lstm_forw", "--n-jobs", "1", "--quiet"]
+SMALL = [
+    "--seeds",
+    "2",
+    "--epochs",
+    "12",
+    "--eval-every",
+    "6",
+    "--eval-size",
+    "20",
+    "--variants",
+    "lstm_forw",
+    "--n-jobs",
+    "1",
+    "--quiet",
+]
 
 
 def _folder_digest(folder: Path) -> str:

@@ -13,8 +13,19 @@ import pytest
 from bench.frames import iter_run_files, load_study
 from bench.run import EXIT_INTERRUPTED, main
 
-ARGS = ["--seeds", "5", "--epochs", "40", "--eval-every", "10", "--eval-size", "50",
-        "--variants", "lstm_forw,bilstm_sum", "--quiet"]
+ARGS = [
+    "--seeds",
+    "5",
+    "--epochs",
+    "40",
+    "--eval-every",
+    "10",
+    "--eval-size",
+    "50",
+    "--variants",
+    "lstm_forw,bilstm_sum",
+    "--quiet",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +36,15 @@ def serial_study(tmp_path_factory) -> Path:
 
 
 def _curves(study: Path) -> pd.DataFrame:
-    return pd.read_csv(study / "curves.csv").sort_values(["variant", "seed", "epoch"], ignore_index=True)
+    return pd.read_csv(study / "curves.csv").sort_values(
+        ["variant", "seed", "epoch"], ignore_index=True
+    )
 
 
 def _heldout(study: Path) -> pd.DataFrame:
-    return pd.read_csv(study / "heldout.csv").sort_values(["variant", "seed", "epoch"], ignore_index=True)
+    return pd.read_csv(study / "heldout.csv").sort_values(
+        ["variant", "seed", "epoch"], ignore_index=True
+    )
 
 
 def test_study_stores_every_run(serial_study):
@@ -44,7 +59,11 @@ def test_exports_written(serial_study):
     metrics = pd.read_csv(serial_study / "metrics.csv")
 
     assert list(pd.read_csv(serial_study / "curves.csv").columns) == [
-        "variant", "seed", "epoch", "loss", "accuracy",
+        "variant",
+        "seed",
+        "epoch",
+        "loss",
+        "accuracy",
     ]
     assert len(metrics) == 10
     assert {"variant", "seed", "status", "aulc", "final_accuracy", "wall_time_s"} <= set(metrics)

@@ -18,7 +18,12 @@ CONFIG = StudyConfig(n_timesteps=10, units=20)
 
 def test_default_list():
     assert parse_variant_list("default") == (
-        "lstm_forw", "lstm_back", "bilstm_sum", "bilstm_mul", "bilstm_ave", "bilstm_concat",
+        "lstm_forw",
+        "lstm_back",
+        "bilstm_sum",
+        "bilstm_mul",
+        "bilstm_ave",
+        "bilstm_concat",
     )
 
 

@@ -44,7 +44,9 @@ class ReferenceTrainer:
 
         losses, accuracies, heldout = [], [], []
         for epoch in range(self.config.epochs):
-            history = model.fit(xs[epoch : epoch + 1], ys[epoch : epoch + 1], epochs=1, batch_size=1, verbose=0)
+            history = model.fit(
+                xs[epoch : epoch + 1], ys[epoch : epoch + 1], epochs=1, batch_size=1, verbose=0
+            )
             losses.append(history.history["loss"][0])
             accuracies.append(history.history["accuracy"][0])
             if not np.isfinite(losses[-1]):
@@ -52,6 +54,11 @@ class ReferenceTrainer:
             if self.mask[epoch]:
                 heldout.append((epoch + 1, *_score(keras, model, x_heldout, y_heldout)))
 
-        epochs, h_loss, h_acc = (np.array(col) for col in zip(*heldout)) if heldout else ([], [], [])
+        if heldout:
+            epochs, h_loss, h_acc = (np.array(col) for col in zip(*heldout, strict=True))
+        else:
+            epochs, h_loss, h_acc = [], [], []
         elapsed = time.perf_counter() - start
-        return finished_result(self.variant.name, seed, losses, accuracies, (epochs, h_loss, h_acc), elapsed)
+        return finished_result(
+            self.variant.name, seed, losses, accuracies, (epochs, h_loss, h_acc), elapsed
+        )

@@ -95,6 +95,14 @@ def failed_result(variant, seed, error: str, wall_time_s: float) -> RunResult:
     """Build the result of a run that raised."""
     empty = np.zeros(0)
     return RunResult(
-        variant, seed, "failed", empty, empty, empty.astype(np.int64), empty, empty,
-        wall_time_s, error,
+        variant,
+        seed,
+        "failed",
+        empty,
+        empty,
+        empty.astype(np.int64),
+        empty,
+        empty,
+        wall_time_s,
+        error,
     )

@@ -34,7 +34,7 @@ _STARTUP_NOISE = re.compile(r"^(I0000 |WARNING: All log messages before absl::In
 
 @contextlib.contextmanager
 def _quiet_native_startup():
-    """Capture file descriptor 2 during import, then pass on every line that is not startup noise."""
+    """Capture file descriptor 2 while importing, then pass on every line that is not noise."""
     if "tensorflow" in sys.modules:
         yield
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import time
 import traceback
 from collections import OrderedDict
@@ -66,4 +67,10 @@ def train_one(config: StudyConfig, variant_name: str, seed: int) -> RunResult:
         return failed_result(variant_name, seed, message, time.perf_counter() - start)
 
     result.extra["worker_pid"] = os.getpid()
+    result.extra["worker_peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _peak_rss_mb() -> float:
+    """Return this process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
