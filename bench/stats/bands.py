@@ -129,18 +129,20 @@ def _studentized(centered: np.ndarray, rng: np.random.Generator, n_resamples: in
     counts = resample_counts(rng, n_seeds, n_resamples).T
     # Epochs as rows keep each epoch's resamples contiguous for the partition in _row_quantile.
     shift = (centered.T @ counts) / n_seeds
-    second = ((centered**2).T @ counts) / n_seeds
-    variance = np.maximum(second - shift**2, 0.0) * n_seeds / (n_seeds - 1)
-    se_star = np.sqrt(variance / n_seeds)
+    spread = ((centered**2).T @ counts) / n_seeds
 
-    np.abs(shift, out=shift)
+    # se*^2 = (second moment - shift^2) / (n - 1), so t*^2 = (n - 1) shift^2 / (second - shift^2).
+    # The steps run in place because the arrays are large (epochs x resamples).
+    np.multiply(shift, shift, out=shift)
+    spread -= shift
+    np.maximum(spread, 0.0, out=spread)
+    shift *= n_seeds - 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        t_star = shift / se_star
-    # A resample of one repeated seed has se* = 0: its t* is 0 when it sits on the mean and
-    # infinite otherwise.
-    t_star[(se_star == 0) & (shift == 0)] = 0.0
-    t_star[(se_star == 0) & (shift > 0)] = np.inf
-    return t_star
+        np.divide(shift, spread, out=shift)
+    # A resample of one repeated seed has se* = 0. Its t* is infinite (x / 0) unless it sits
+    # exactly on the mean (0 / 0), where it is 0.
+    np.nan_to_num(shift, copy=False, nan=0.0, posinf=np.inf)
+    return np.sqrt(shift, out=shift)
 
 
 def _row_quantile(rows: np.ndarray, level: float) -> np.ndarray:
