@@ -14,6 +14,8 @@ from pathlib import Path
 
 from bench.cli_types import fraction, whole_number
 from bench.config import DEFAULT_VARIANTS, ENGINES, ConfigError, StudyConfig
+from bench.metrics import DEFAULT_TARGET, METRICS
+from bench.stats import DEFAULT_METRIC, DEFAULT_REFERENCE
 from bench.store import StoreError, StudyStore
 from bench.variants import VariantError, parse_variant_list
 
@@ -106,7 +108,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="complete the study in --out, skipping finished runs; settings must match",
     )
     add("--quiet", action="store_true", help="no progress bar and only warnings on stderr")
+
+    analysis = parser.add_argument_group("analysis (recomputed later with python -m bench.analyze)")
+    analysis.add_argument(
+        "--metric",
+        choices=sorted(METRICS),
+        default=DEFAULT_METRIC,
+        help="primary learning-speed metric of the ranking",
+    )
+    analysis.add_argument(
+        "--target",
+        type=fraction(0.0, 1.0),
+        default=DEFAULT_TARGET,
+        help="held-out accuracy that defines epochs_to_target, a fraction in (0, 1]",
+    )
+    analysis.add_argument(
+        "--reference",
+        default=DEFAULT_REFERENCE,
+        help="variant that difference curves compare against (falls back to the first variant "
+        "when the default is not in the study)",
+    )
     return parser
+
+
+def check_reference(args: argparse.Namespace, config: StudyConfig) -> None:
+    """Reject a --reference that names no variant of the study (the default may fall back)."""
+    if args.reference != DEFAULT_REFERENCE and args.reference not in config.variants:
+        raise ConfigError(
+            f"--reference: {args.reference!r} is not a variant of this study; "
+            f"choose one of {', '.join(config.variants)}"
+        )
 
 
 def config_from_args(args: argparse.Namespace) -> StudyConfig:
@@ -149,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = config_from_args(args)
+        check_reference(args, config)
         store = open_store(config, args)
     except (ConfigError, VariantError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -160,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         outcome = run_study(store, n_jobs=args.n_jobs, show_progress=not args.quiet)
-        return finish_study(store, outcome)
+        return finish_study(store, outcome, args)
     finally:
         signal.signal(signal.SIGTERM, previous)
         store.close()
