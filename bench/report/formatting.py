@@ -77,7 +77,10 @@ def fmt_estimate(estimate: Estimate, digits: int = 3, signed: bool = False) -> s
 
 
 def fmt_p(p_value: float | None, reason: str = "") -> str:
-    """Format a p-value: three decimals, two significant digits below 0.001, "< 0.0001" below that."""
+    """Format a p-value with three decimals, two significant digits below 0.001.
+
+    Values below 0.0001 become "< 0.0001".
+    """
     if not is_number(p_value):
         return not_computed(reason)
     p_value = float(p_value)
@@ -115,7 +118,7 @@ def _sentence_fragment(text: str) -> str:
     # Notes are full sentences; inside a table cell or after a colon the final full stop and a
     # leading "not computed" would repeat what the cell already says.
     text = text.strip().rstrip(".")
-    for prefix in ("not computed: ", "not computed, ", "Not computed: "):
+    for prefix in ("not computed: ", "not computed, ", "Not computed: ", "not defined: "):
         if text.startswith(prefix):
             text = text[len(prefix) :]
     return text

@@ -1,0 +1,5 @@
+"""Entry point of ``python -m bench.report``."""
+
+from bench.report.cli import main
+
+raise SystemExit(main())

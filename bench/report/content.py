@@ -1,0 +1,227 @@
+"""Everything the report says, gathered once and rendered by the Markdown and HTML writers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.frames import StudyFrames
+from bench.report.claims import ClaimVerdict, check_claims
+from bench.report.details import config_table, failures, study_facts, wall_times
+from bench.report.evidence import find_metric
+from bench.report.figures import FigureOutput
+from bench.report.formatting import fmt_number, fmt_p
+from bench.report.headline import headline
+from bench.report.methods import methods_paragraphs
+from bench.report.tables import (
+    Table,
+    logrank_table,
+    pairwise_table,
+    ranking_table,
+    run_counts_table,
+    time_to_target_table,
+)
+from bench.stats.results import StudyAnalysis
+
+# Figures of the "Figures" section, grouped under the issue's headings, in report order.
+FIGURE_GROUPS = (
+    ("Training loss", ("loss_directions", "loss_merge_modes", "loss_all")),
+    ("Held-out curves", ("heldout_accuracy", "heldout_loss")),
+    ("Paired differences against the reference", ("difference_loss", "difference_heldout_loss")),
+    ("Per-seed distributions", ("distributions",)),
+    ("Time to target", ("time_to_target",)),
+    ("Pairwise effect sizes", ("pairwise_heatmap",)),
+    ("Ranking diagram", ("ranking_diagram",)),
+)
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    """Figures under one heading of the report."""
+
+    heading: str
+    figures: tuple[FigureOutput, ...]
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """The report's text, tables and figures, independent of the output format.
+
+    Attributes
+    ----------
+    title : str
+        Page title.
+    headline : str
+        The fastest learner and its evidence.
+    caveats : tuple of str
+        What limits the conclusions of this study (diverged runs, few seeds, skipped tests).
+    ranking_intro : str
+        The metric and the omnibus test above the ranking table.
+    ranking : Table
+        The ranking table.
+    figure_groups : tuple of FigureGroup
+        The figures, grouped under headings.
+    pairwise_intro : str
+        What the pairwise table compares.
+    pairwise : Table
+        Wilcoxon comparisons of every pair on the ranking metric.
+    time_to_target : Table
+        Kaplan-Meier summaries per variant.
+    logrank : Table
+        Log-rank comparisons of every pair.
+    claims : tuple of ClaimVerdict
+        The tutorial's claims with this study's verdicts.
+    methods : tuple of str
+        Methods paragraphs.
+    facts : Table
+        Engine, seeds, run counts, times and machine.
+    run_counts : Table
+        Run states per variant.
+    failures : tuple of str
+        Failed runs with their error messages.
+    config : Table
+        The study configuration.
+    """
+
+    title: str
+    headline: str
+    caveats: tuple[str, ...]
+    ranking_intro: str
+    ranking: Table
+    figure_groups: tuple[FigureGroup, ...]
+    pairwise_intro: str
+    pairwise: Table
+    time_to_target: Table
+    logrank: Table
+    claims: tuple[ClaimVerdict, ...]
+    methods: tuple[str, ...]
+    facts: Table
+    run_counts: Table
+    failures: tuple[str, ...]
+    config: Table
+
+
+def build_content(
+    frames: StudyFrames, analysis: StudyAnalysis, figures: tuple[FigureOutput, ...]
+) -> ReportContent:
+    """Gather the report's text, tables and figures.
+
+    Parameters
+    ----------
+    frames : StudyFrames
+        The stored study (run states, errors and wall times).
+    analysis : StudyAnalysis
+        The analysis of the study.
+    figures : tuple of FigureOutput
+        The figures from ``bench.report.figures.build_figures``.
+    """
+    label = _metric_label(analysis)
+    return ReportContent(
+        title=f"Which variant learns fastest? Study {analysis.config_hash or ''}".strip(),
+        headline=headline(analysis),
+        caveats=caveats(analysis),
+        ranking_intro=_ranking_intro(analysis),
+        ranking=ranking_table(analysis),
+        figure_groups=_group_figures(figures),
+        pairwise_intro=(
+            f"Every pair of variants on {label}, paired by seed. A is the better-ranked "
+            "variant of the pair, so the differences show by how much it leads. "
+            "Wilcoxon signed-rank tests; Holm-adjusted over all pairs."
+        ),
+        pairwise=pairwise_table(analysis, analysis.settings.metric),
+        time_to_target=time_to_target_table(analysis),
+        logrank=logrank_table(analysis),
+        claims=check_claims(analysis),
+        methods=methods_paragraphs(analysis),
+        facts=study_facts(analysis, frames),
+        run_counts=run_counts_table(analysis, wall_times(frames)),
+        failures=failures(frames),
+        config=config_table(analysis),
+    )
+
+
+def caveats(analysis: StudyAnalysis) -> tuple[str, ...]:
+    """Return every limit of this study's conclusions, most important first, without repeats."""
+    items = []
+    n_seeds = analysis.ranking.n_seeds
+    if n_seeds < 2:
+        items.append(
+            f"Only {n_seeds} seed{'s' if n_seeds != 1 else ''} could be ranked: there is no "
+            "paired test, no confidence interval over seeds and no band, so every number is "
+            "descriptive."
+        )
+    if len(analysis.variants) == 2:
+        items.append(
+            "Only two variants: the Friedman test needs at least three and is skipped, and the "
+            "ranking rests on one paired comparison."
+        )
+    diverged = sum(c.n_diverged for c in analysis.run_counts)
+    failed = sum(c.n_failed for c in analysis.run_counts)
+    if diverged:
+        items.append(
+            f"{diverged} run{'s' if diverged != 1 else ''} diverged "
+            f"({_per_variant(analysis, 'n_diverged')}). They are left out of every metric that "
+            "needs the whole curve and of the curve bands, and count as not reaching the target."
+        )
+    if failed:
+        items.append(
+            f"{failed} run{'s' if failed != 1 else ''} failed "
+            f"({_per_variant(analysis, 'n_failed')}) and are left out of every result; the "
+            "errors are listed under Run details."
+        )
+
+    metric = find_metric(analysis, analysis.settings.metric)
+    notes = list(analysis.notes)
+    if metric is not None:
+        notes += [metric.note, metric.friedman.note if not metric.friedman.computed else ""]
+    notes += [analysis.ranking.note]
+    items += [_sentence(note) for note in notes if note and note.strip()]
+    return tuple(dict.fromkeys(items))
+
+
+def _ranking_intro(analysis: StudyAnalysis) -> str:
+    metric = find_metric(analysis, analysis.settings.metric)
+    label = _metric_label(analysis)
+    description = metric.spec.description.rstrip(".") if metric is not None else ""
+    better = metric.spec.better_word if metric is not None else "lower"
+    text = (
+        f"Variants ranked by {label} ({description}; {better} is better), best first. "
+        f"Ranks are computed within each of {analysis.ranking.n_seeds} seeds and averaged. "
+        "Variants sharing a group letter are not separated by any Holm-corrected pairwise test."
+    )
+    if metric is not None:
+        friedman = metric.friedman
+        if friedman.computed:
+            text += (
+                f" Friedman test over all variants: chi-square = {fmt_number(friedman.statistic)}, "
+                f"p = {fmt_p(friedman.p_value)} ({friedman.n_blocks} seeds)."
+            )
+        else:
+            reason = friedman.note.rstrip(".") or "no reason recorded"
+            text += f" Friedman test over all variants: not computed: {reason}."
+    return text
+
+
+def _group_figures(figures: tuple[FigureOutput, ...]) -> tuple[FigureGroup, ...]:
+    by_key = {figure.key: figure for figure in figures}
+    groups = []
+    for heading, keys in FIGURE_GROUPS:
+        members = tuple(by_key[key] for key in keys if key in by_key)
+        if members:
+            groups.append(FigureGroup(heading, members))
+    return tuple(groups)
+
+
+def _per_variant(analysis: StudyAnalysis, field: str) -> str:
+    return ", ".join(
+        f"{c.variant} {getattr(c, field)}" for c in analysis.run_counts if getattr(c, field)
+    )
+
+
+def _metric_label(analysis: StudyAnalysis) -> str:
+    metric = find_metric(analysis, analysis.settings.metric)
+    return metric.spec.label if metric is not None else analysis.settings.metric
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(".") else text + "."
