@@ -64,7 +64,7 @@ def run_analysis(
     """Load a study folder, analyse it and write its ``summary.json``.
 
     See ``bench.stats.analyze`` for the parameters. Raises FileNotFoundError when the folder
-    holds no study and ValueError for an invalid setting.
+    contains no study and ValueError for an invalid setting.
     """
     frames = load_study(study_dir)
     analysis = analyze(
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse a stored study: write summary.json into the study folder and "
         "print the ranking of the variants.",
     )
-    parser.add_argument("study_dir", metavar="STUDY_DIR", help="study folder (holds study.json)")
+    parser.add_argument("study_dir", metavar="STUDY_DIR", help="study folder (contains study.json)")
     parser.add_argument(
         "--metric",
         default=DEFAULT_METRIC,
@@ -149,7 +149,7 @@ def _validated_options(args: argparse.Namespace) -> dict:
         raise UsageError(f"STUDY_DIR {str(study_dir)!r} is not an existing folder")
     if not (study_dir / STUDY_FILE).is_file():
         raise UsageError(
-            f"STUDY_DIR {str(study_dir)!r} holds no {STUDY_FILE}; "
+            f"STUDY_DIR {str(study_dir)!r} contains no {STUDY_FILE}; "
             "give a folder written by python -m bench.run"
         )
     if args.metric not in METRICS:

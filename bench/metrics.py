@@ -1,6 +1,6 @@
 """Per-run learning-speed metrics, and the table of which direction is better for each.
 
-Every metric is computed from one stored run. The table ``METRICS`` is the one place that says
+Every metric is computed from one stored run. The table ``METRICS`` is the one place that defines
 what a metric measures, its unit and whether lower or higher values are better; the statistics,
 the ranking and the report all read it from here.
 """

@@ -82,8 +82,8 @@ def analyze(
         ``bench.metrics.DEFAULT_TARGET``.
     reference : str, default "lstm_forw"
         Variant that the difference bands compare every other variant against. When the study
-        has no variant of the default name, the first variant of the study is used and a note says
-        so.
+        has no variant of the default name, the first variant of the study is used and a note
+        states this.
     n_resamples : int, default 9999
         Bootstrap resamples per interval and band.
     seed : int, default 12345

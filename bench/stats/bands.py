@@ -28,7 +28,7 @@ def curve_matrix(
     """Return (seeds, epochs, values, n_excluded) of one variant's complete curves.
 
     ``values`` has one row per seed whose run has status "ok" (``ok_seeds``) and a finite
-    value at every epoch of the study; the other runs of the variant count as excluded.
+    value at every epoch of the study. The other runs of the variant count as excluded.
     """
     rows = table[table["variant"] == variant]
     n_runs = rows["seed"].nunique()

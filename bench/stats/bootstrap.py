@@ -31,7 +31,7 @@ def child_rng(seed: int, *key: str) -> np.random.Generator:
 def resample_counts(rng: np.random.Generator, n_items: int, n_resamples: int) -> np.ndarray:
     """Draw bootstrap resamples of ``n_items`` seeds as a (n_resamples, n_items) count matrix.
 
-    Row ``b`` says how often each seed appears in resample ``b``, so a resampled mean of a
+    Row ``b`` counts how often each seed appears in resample ``b``, so a resampled mean of a
     (n_items, k) table ``x`` is ``counts @ x / n_items`` for all resamples at once.
     """
     # Indices plus a per-row offset make one bincount count every row at once; this is several
@@ -106,8 +106,8 @@ def bootstrap_estimate(
 
 
 def _scipy_interval(values, function, method, rng, n_resamples, level):
-    # SciPy signals an undefined BCa interval with a warning and NaN bounds; both are handled
-    # by the caller, so the warning is recorded here instead of reaching the user.
+    # SciPy signals an undefined BCa interval with a warning and NaN bounds. The caller turns
+    # NaN bounds into a fallback with a note, so the warning is recorded here and dropped.
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         result = stats.bootstrap(

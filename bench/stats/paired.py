@@ -53,7 +53,7 @@ def holm(p_values: np.ndarray) -> np.ndarray:
 def friedman(wide: pd.DataFrame, metric: str) -> OmnibusTest:
     """Run the Friedman test on a (seed x variant) table of one metric.
 
-    Seeds with a missing value for any variant are left out, and the note says how many.
+    Seeds with a missing value for any variant are left out, and the note gives how many.
     The test is skipped, with the reason, for fewer than 3 variants, fewer than 2 complete
     seeds, or when every seed ranks all variants equally.
     """

@@ -2,16 +2,16 @@
 
 Conventions that hold for every class here:
 
-- A quantity that could not be computed is ``None``, never NaN, and a ``note`` field says in
-  words why (for example "not defined: all 10 values are equal, so the bootstrap distribution is a
-  single point"). An empty ``note`` means nothing was left out.
+- A quantity that could not be computed is ``None``, never NaN, and a ``note`` field explains
+  in words why (for example "not defined: all 10 values equal 1, so every bootstrap resample
+  gives the same value"). An empty ``note`` means nothing was left out.
 - Metric values are in the unit of the metric (see ``bench.metrics.METRICS``): loss values in
   nats of binary cross-entropy, accuracies as fractions in [0, 1], times in epochs.
 - Which direction is better comes from ``MetricSpec.higher_is_better``; fields named ``better``
   or ``faster`` already apply it.
 - Curve arrays (``CurveBand``, ``KaplanMeierCurve``) are read-only float64 NumPy arrays of equal
   length. Every other sequence is a tuple, so the objects are safe to share.
-- Confidence levels are 95% unless ``Estimate.level`` says otherwise.
+- Confidence levels are 95% unless ``Estimate.level`` gives another level.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Estimate:
         The point estimate, in the unit of the quantity. None when it could not be computed.
     low, high : float or None
         Lower and upper bounds of the confidence interval. Both are None when the interval is
-        not defined; ``note`` then says why.
+        not defined, and ``note`` then explains why.
     method : str
         How the interval was obtained: "bca" (bias-corrected and accelerated bootstrap),
         "percentile" (percentile bootstrap, the fallback when BCa is not defined),
@@ -44,7 +44,7 @@ class Estimate:
         was computed.
     note : str
         Empty when the estimate and interval are both defined by the stated method. Otherwise a
-        sentence that says what could not be computed and why, or which fallback was used.
+        sentence that explains what could not be computed and why, or which fallback was used.
     level : float, default 0.95
         Confidence level of the interval.
     """
@@ -139,7 +139,7 @@ class VariantSummary:
         Runs whose value entered the summary.
     n_excluded : int
         Runs of the variant left out (failed, or diverged for a metric that needs the full
-        curve); ``note`` says which.
+        curve). ``note`` names the reasons.
     values : tuple of float
         The per-seed values that were used, in seed order.
     seeds : tuple of int
@@ -178,8 +178,8 @@ class OmnibusTest:
     metric : str
         Metric name.
     computed : bool
-        False when the test was skipped; ``note`` says why (fewer than 3 variants, fewer than
-        2 complete seeds, or every seed ranks all variants equally).
+        False when the test was skipped, and ``note`` explains why (fewer than 3 variants,
+        fewer than 2 complete seeds, or every seed ranks all variants equally).
     statistic : float or None
         Friedman chi-square statistic.
     p_value : float or None
@@ -217,8 +217,8 @@ class PairwiseComparison:
         Seeds on which both variants have exactly the same value.
     tested : bool
         True when the Wilcoxon test ran and the pair belongs to the Holm family. False when the
-        pair could not be tested (fewer than 2 pairs, or every difference is zero); ``note``
-        says why and ``p_value``, ``p_holm`` and ``statistic`` are None.
+        pair could not be tested (fewer than 2 pairs, or every difference is zero). ``note``
+        then explains why, and ``p_value``, ``p_holm`` and ``statistic`` are None.
     statistic : float or None
         Wilcoxon signed-rank statistic as returned by ``scipy.stats.wilcoxon``.
     p_value : float or None
@@ -366,7 +366,7 @@ class MetricAnalysis:
 class KaplanMeierCurve:
     """Kaplan-Meier estimate of the probability that a run has not yet reached the target.
 
-    The curve is a right-continuous step function: ``survival[i]`` holds from ``times[i]`` up
+    The curve is a right-continuous step function: ``survival[i]`` applies from ``times[i]`` up
     to the next time. It starts at time 0 with survival 1. The fraction of runs that reached
     the target by epoch t is ``1 - survival``.
 
@@ -408,7 +408,7 @@ class TimeToTargetSummary:
         Kaplan-Meier median time to target in epochs, with the 95% CI where the pointwise
         band crosses 0.5 (method "km-band"). The value is None when fewer than half the runs
         reached the target, and the high bound is None when the upper band never reaches 0.5;
-        the note says which.
+        the note names which.
     restricted_mean : Estimate
         Restricted mean time to target up to the horizon (area under the Kaplan-Meier curve),
         in epochs, with a normal 95% CI from its Greenwood-type variance.
@@ -436,7 +436,8 @@ class LogRankComparison:
         The two variants.
     tested : bool
         False when the test is not defined (no run of either variant reached the target, or a
-        variant has no runs); ``note`` says why and the pair is left out of the Holm family.
+        variant has no runs). ``note`` then explains why, and the pair is left out of the Holm
+        family.
     statistic : float or None
         Log-rank chi-square statistic (1 degree of freedom).
     p_value : float or None
@@ -517,16 +518,17 @@ class CurveBand:
         None for a plain mean curve. For a difference curve, the reference variant, and the
         curve is the mean over seeds of ``variant - reference`` on the same seed.
     epochs : numpy.ndarray
-        Epoch of each point.
+        Epoch of each point. Empty when no run has a complete curve.
     mean : numpy.ndarray
-        Mean over seeds at each epoch.
+        Mean over seeds at each epoch (empty when ``epochs`` is).
     pointwise_low, pointwise_high : numpy.ndarray or None
-        Percentile bootstrap 95% band, valid at each epoch separately. None when not defined
-        (fewer than 2 seeds); ``note`` says why.
+        Studentized bootstrap 95% band, valid at each epoch separately. None when not defined
+        (fewer than 2 seeds, or 2-3 seeds where too many resamples repeat one seed); ``note``
+        explains why.
     simultaneous_low, simultaneous_high : numpy.ndarray or None
-        Max-t bootstrap 95% band that covers the whole mean curve at once. None when not
-        defined; ``note`` says why. At epochs where every seed has the same value the band has
-        zero width.
+        Max-t studentized bootstrap 95% band that covers the whole mean curve at once, and
+        contains the pointwise band. None when not defined, and ``note`` explains why. At
+        epochs where every seed has the same value both bands have zero width.
     n_seeds : int
         Seeds that entered the curve (runs with a complete curve; paired seeds for differences).
     n_excluded : int
@@ -566,7 +568,8 @@ class VariantRank:
         1 for the best variant of the ordered ranking, then 2, 3, ...
     mean_rank : Estimate
         Mean over seeds of the within-seed rank (1 = best, ties get average ranks), with a
-        bootstrap 95% CI over seeds.
+        percentile bootstrap 95% CI over seeds; not defined when the rank is the same on
+        every seed.
     prob_first : float
         Bootstrap probability that the variant has the best mean rank (ties share equally).
     share_first : float

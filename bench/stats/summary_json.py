@@ -1,6 +1,6 @@
 """Turn a StudyAnalysis into the JSON-ready dict stored as ``summary.json``.
 
-Values that could not be computed are JSON null next to a "note" that says why. Curve bands and
+Values that could not be computed are JSON null next to a "note" that explains why. Curve bands and
 Kaplan-Meier curves are left out to keep the file small; the report carries them.
 """
 

@@ -182,7 +182,7 @@ def logrank(
     """Test equal time-to-target distributions of two groups (chi-square, 1 degree of freedom).
 
     At each distinct event time of the pooled sample, the observed events of group a are
-    compared with their expectation under the null; the variance uses the hypergeometric
+    compared with their expectation under the null. The variance uses the hypergeometric
     formula, which allows tied event times.
     """
     durations_a = np.asarray(durations_a, dtype=float)
