@@ -93,7 +93,7 @@ def test_missing_folder_message(tmp_path, capsys):
 
 def test_folder_without_study_message(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
-    assert "holds no study.json; give a folder written by python -m bench.run" in (
+    assert "contains no study.json; give a folder written by python -m bench.run" in (
         capsys.readouterr().err
     )
 
