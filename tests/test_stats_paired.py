@@ -6,7 +6,14 @@ import pytest
 from scipy import stats
 
 from bench.metrics import METRICS
-from bench.stats.paired import compare_pairs, friedman, holm, wilcoxon_signed_rank, win_indicators
+from bench.stats.paired import (
+    compare_pairs,
+    friedman,
+    holm,
+    unreachable_significance_note,
+    wilcoxon_signed_rank,
+    win_indicators,
+)
 from bench.stats.results import TestSettings
 
 SETTINGS = TestSettings(
@@ -215,3 +222,17 @@ def _consistent_with_at_most(rejections: int, n_studies: int, alpha: float) -> b
     # 1,000 studies, so a true rate of exactly alpha can show 0.053. The check asks whether
     # the one-sided exact binomial test at level 0.01 rejects "rate <= alpha".
     return stats.binomtest(rejections, n_studies, alpha, alternative="greater").pvalue > 0.01
+
+
+def test_unreachable_significance_five_seeds():
+    # 5 seeds: smallest p = 2 / 32 = 0.0625; Holm over 15 pairs needs 15 * 2 / 2**n < 0.05,
+    # first true at n = 10 (15 * 2 / 1024 = 0.029; n = 9 gives 0.059).
+    note = unreachable_significance_note([5] * 15, 0.05)
+    assert note == (
+        "With 5 paired seeds the smallest possible Wilcoxon p-value is 0.0625, so after Holm "
+        "over 15 pairs no pair can reach alpha 0.05; at least 10 seeds are needed"
+    )
+
+
+def test_unreachable_significance_enough_seeds():
+    assert unreachable_significance_note([10] * 15, 0.05) == ""

@@ -181,7 +181,38 @@ def compare_pairs(
         if n_untested
         else f"Holm family of {len(tested)} pairs"
     )
+    n_nonzero = [
+        comparisons[index].n_pairs - comparisons[index].n_zero_differences for index in tested
+    ]
+    power_note = unreachable_significance_note(n_nonzero, settings.alpha)
+    if power_note:
+        note = f"{note}. {power_note}"
     return comparisons, len(tested), note
+
+
+def unreachable_significance_note(n_nonzero: list[int], alpha: float) -> str:
+    """Return a warning when no pair of the family can reach significance, else "".
+
+    A signed-rank test on n non-zero differences cannot give a two-sided p-value below
+    2 / 2**n (all signs equal). Holm multiplies the smallest p-value by the family size m, so
+    when m * 2 / 2**n >= alpha for the largest n, no pair can be significant however large
+    the differences are.
+    """
+    if not n_nonzero:
+        return ""
+    family_size = len(n_nonzero)
+    largest = max(n_nonzero)
+    if family_size * 2.0 / 2.0**largest < alpha:
+        return ""
+
+    needed = largest
+    while family_size * 2.0 / 2.0**needed >= alpha:
+        needed += 1
+    return (
+        f"With {largest} paired seeds the smallest possible Wilcoxon p-value is "
+        f"{2.0 / 2.0**largest:.3g}, so after Holm over {family_size} pairs no pair can reach "
+        f"alpha {alpha:g}; at least {needed} seeds are needed"
+    )
 
 
 def _compare_one(wide, spec, settings, variant_a, variant_b):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.metrics import METRICS
+from bench.stats.paired import unreachable_significance_note
 from bench.stats.results import Estimate, StudyAnalysis
 
 COLUMNS = ("#", "variant", "group", "mean rank (95% CI)", "P(first)", "median", "reached")
@@ -45,7 +46,11 @@ def format_ranking_table(analysis: StudyAnalysis) -> str:
         f"Reached: runs with held-out accuracy >= {analysis.settings.target:g} by the last "
         "evaluation. Variants sharing a group letter do not differ significantly."
     )
-    for note in (ranking.note, *analysis.notes):
+    tested = [pair for pair in analysis.metric(ranking.metric).pairs if pair.tested]
+    unreachable = unreachable_significance_note(
+        [pair.n_pairs - pair.n_zero_differences for pair in tested], tests.alpha
+    )
+    for note in (ranking.note, unreachable, *analysis.notes):
         if note:
             lines.append(f"Note: {note}")
     return "\n".join(lines)
