@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bench.frames import StudyFrames
@@ -9,7 +10,7 @@ from bench.report.claims import ClaimVerdict, check_claims
 from bench.report.details import config_table, failures, study_facts, wall_times
 from bench.report.evidence import find_metric
 from bench.report.figures import FigureOutput
-from bench.report.formatting import fmt_number, fmt_p
+from bench.report.formatting import fmt_number, fmt_p_clause
 from bench.report.headline import headline
 from bench.report.methods import methods_paragraphs
 from bench.report.tables import (
@@ -32,6 +33,11 @@ FIGURE_GROUPS = (
     ("Pairwise effect sizes", ("pairwise_heatmap",)),
     ("Ranking diagram", ("ranking_diagram",)),
 )
+
+
+# Study notes of the analysis that only count diverged or failed runs, e.g. "2 diverged runs
+# are left out of the metrics that need the full curve."
+_COUNT_NOTE = re.compile(r"^\d+ (diverged|failed) runs? ")
 
 
 @dataclass(frozen=True)
@@ -122,11 +128,7 @@ def build_content(
         ranking_intro=_ranking_intro(analysis),
         ranking=ranking_table(analysis),
         figure_groups=_group_figures(figures),
-        pairwise_intro=(
-            f"Every pair of variants on {label}, paired by seed. A is the better-ranked "
-            "variant of the pair, so the differences show by how much it leads. "
-            "Wilcoxon signed-rank tests; Holm-adjusted over all pairs."
-        ),
+        pairwise_intro=_pairwise_intro(analysis, label),
         pairwise=pairwise_table(analysis, analysis.settings.metric),
         time_to_target=time_to_target_table(analysis),
         logrank=logrank_table(analysis),
@@ -158,22 +160,24 @@ def caveats(analysis: StudyAnalysis) -> tuple[str, ...]:
     failed = sum(c.n_failed for c in analysis.run_counts)
     if diverged:
         items.append(
-            f"{diverged} run{'s' if diverged != 1 else ''} diverged "
-            f"({_per_variant(analysis, 'n_diverged')}). They are left out of every metric that "
-            "needs the whole curve and of the curve bands, and count as not reaching the target."
+            f"{_runs(diverged)} diverged ({_per_variant(analysis, 'n_diverged')}). "
+            f"{_they(diverged)} left out of every metric that needs the whole curve and of the "
+            "curve bands, and counted as not reaching the target."
         )
     if failed:
         items.append(
-            f"{failed} run{'s' if failed != 1 else ''} failed "
-            f"({_per_variant(analysis, 'n_failed')}) and are left out of every result; the "
-            "errors are listed under Run details."
+            f"{_runs(failed)} failed ({_per_variant(analysis, 'n_failed')}). "
+            f"{_they(failed)} left out of every result; the errors are listed under Run details."
         )
 
     metric = find_metric(analysis, analysis.settings.metric)
-    notes = list(analysis.notes)
-    if metric is not None:
-        notes += [metric.note, metric.friedman.note if not metric.friedman.computed else ""]
-    notes += [analysis.ranking.note]
+    # The analysis states the diverged and failed counts too; the items above say the same
+    # per variant, so those notes are left out.
+    notes = [note for note in analysis.notes if not _COUNT_NOTE.match(note.strip())]
+    if metric is not None and not metric.friedman.computed and metric.friedman.note:
+        notes.append(f"Friedman test not computed: {metric.friedman.note}")
+    if analysis.ranking.note:
+        notes.append(f"Ranking: {analysis.ranking.note}")
     items += [_sentence(note) for note in notes if note and note.strip()]
     return tuple(dict.fromkeys(items))
 
@@ -181,7 +185,8 @@ def caveats(analysis: StudyAnalysis) -> tuple[str, ...]:
 def _ranking_intro(analysis: StudyAnalysis) -> str:
     metric = find_metric(analysis, analysis.settings.metric)
     label = _metric_label(analysis)
-    description = metric.spec.description.rstrip(".") if metric is not None else ""
+    description = metric.spec.description.strip().rstrip(".") if metric is not None else ""
+    description = description[:1].lower() + description[1:]
     better = metric.spec.better_word if metric is not None else "lower"
     text = (
         f"Variants ranked by {label} ({description}; {better} is better), best first. "
@@ -193,11 +198,23 @@ def _ranking_intro(analysis: StudyAnalysis) -> str:
         if friedman.computed:
             text += (
                 f" Friedman test over all variants: chi-square = {fmt_number(friedman.statistic)}, "
-                f"p = {fmt_p(friedman.p_value)} ({friedman.n_blocks} seeds)."
+                f"{fmt_p_clause(friedman.p_value)} ({friedman.n_blocks} seeds)."
             )
         else:
             reason = friedman.note.rstrip(".") or "no reason recorded"
             text += f" Friedman test over all variants: not computed: {reason}."
+    return text
+
+
+def _pairwise_intro(analysis: StudyAnalysis, label: str) -> str:
+    text = (
+        f"Every pair of variants on {label}, paired by seed. A is the better-ranked variant of "
+        "the pair, so the differences show by how much it leads. Wilcoxon signed-rank tests, "
+        "Holm-adjusted over all tested pairs."
+    )
+    metric = find_metric(analysis, analysis.settings.metric)
+    if metric is not None and metric.note.strip():
+        text += " " + _sentence(metric.note)
     return text
 
 
@@ -215,6 +232,14 @@ def _per_variant(analysis: StudyAnalysis, field: str) -> str:
     return ", ".join(
         f"{c.variant} {getattr(c, field)}" for c in analysis.run_counts if getattr(c, field)
     )
+
+
+def _runs(count: int) -> str:
+    return f"{count} run{'s' if count != 1 else ''}"
+
+
+def _they(count: int) -> str:
+    return "It is" if count == 1 else "They are"
 
 
 def _metric_label(analysis: StudyAnalysis) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.report.formatting import fmt_estimate, fmt_p
+from bench.report.formatting import fmt_estimate, fmt_p_clause
 from bench.stats.results import MetricAnalysis, PairwiseComparison, StudyAnalysis
 
 
@@ -37,7 +37,7 @@ def pair_evidence(pair: PairwiseComparison, metric: MetricAnalysis) -> str:
     effect = f"median paired difference {fmt_estimate(pair.median_difference, signed=True)}"
     probability = f"P({pair.variant_a} better) {fmt_estimate(pair.prob_improvement, digits=2)}"
     if pair.tested:
-        test = f"Holm p = {fmt_p(pair.p_holm)} (raw p = {fmt_p(pair.p_value)})"
+        test = f"{fmt_p_clause(pair.p_holm, 'Holm p')} ({fmt_p_clause(pair.p_value, 'raw p')})"
     else:
         test = f"not tested: {pair.note.rstrip('.')}" if pair.note else "not tested"
     return f"{head}: {effect}, {probability}, {test}, {pair.n_pairs} paired seeds"

@@ -73,7 +73,7 @@ def fmt_estimate(estimate: Estimate, digits: int = 3, signed: bool = False) -> s
         return f"{text} ({percent}% CI {low} to {high})"
 
     reason = estimate.note or "no interval was computed"
-    return f"{text} (CI not computed: {_sentence_fragment(reason)})"
+    return f"{text} (CI not computed: {reason_text(reason)})"
 
 
 def fmt_p(p_value: float | None, reason: str = "") -> str:
@@ -87,6 +87,16 @@ def fmt_p(p_value: float | None, reason: str = "") -> str:
     if p_value < 1e-4:
         return "< 0.0001"
     return f"{p_value:.2g}" if p_value < 0.001 else f"{p_value:.3f}".rstrip("0").rstrip(".")
+
+
+def fmt_p_clause(p_value: float | None, name: str = "p", reason: str = "") -> str:
+    """Format "p = 0.031" or "p < 0.0001", with ``name`` in place of "p"."""
+    text = fmt_p(p_value, reason)
+    if text.startswith("<"):
+        return f"{name} {text}"
+    if not is_number(p_value):
+        return f"{name}: {text}"
+    return f"{name} = {text}"
 
 
 def fmt_fraction(value: float | None, reason: str = "") -> str:
@@ -110,13 +120,16 @@ def fmt_seconds(seconds: float | None, reason: str = "") -> str:
 
 def not_computed(reason: str = "") -> str:
     """Return "not computed: <reason>", or "not computed" when no reason is known."""
-    reason = _sentence_fragment(reason)
+    reason = reason_text(reason)
     return f"{NOT_COMPUTED}: {reason}" if reason else NOT_COMPUTED
 
 
-def _sentence_fragment(text: str) -> str:
-    # Notes are full sentences; inside a table cell or after a colon the final full stop and a
-    # leading "not computed" would repeat what the cell already says.
+def reason_text(text: str) -> str:
+    """Return a note as a reason: without a final full stop or a leading "not computed: ".
+
+    Notes are full sentences; inside a table cell or after a colon the final full stop and a
+    leading "not computed" would repeat what the cell already says.
+    """
     text = text.strip().rstrip(".")
     for prefix in ("not computed: ", "not computed, ", "Not computed: ", "not defined: "):
         if text.startswith(prefix):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.report.evidence import find_metric, find_pair
-from bench.report.formatting import fmt_estimate, fmt_p
+from bench.report.formatting import fmt_estimate, fmt_p_clause
 from bench.stats.results import StudyAnalysis
 
 
@@ -47,7 +47,7 @@ def headline(analysis: StudyAnalysis) -> str:
 
     evidence = (
         f"median paired difference {fmt_estimate(pair.median_difference, signed=True)}, "
-        f"Holm-adjusted Wilcoxon signed-rank p = {fmt_p(pair.p_holm)}"
+        f"Wilcoxon signed-rank test, {fmt_p_clause(pair.p_holm, 'Holm-adjusted p')}"
     )
     if pair.better == best.variant:
         return (

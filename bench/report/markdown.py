@@ -92,7 +92,10 @@ def _table(table: Table) -> list[str]:
     header = "| " + " | ".join(_cell(c) for c in table.columns) + " |"
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
     rows = ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
-    return [header, rule, *rows]
+    notes = [f"Note {number}: {_inline(text)}" for number, text in enumerate(table.notes, 1)]
+    # Two trailing spaces end a Markdown line without starting a new paragraph.
+    notes = [line + "  " for line in notes[:-1]] + notes[-1:]
+    return [header, rule, *rows, *([""] + notes if notes else [])]
 
 
 def _cell(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 
 from bench.report.evidence import find_metric
-from bench.report.formatting import fmt_number, fmt_p
+from bench.report.formatting import fmt_number, fmt_p_clause
 from bench.stats.results import StudyAnalysis
 
 # Libraries whose versions the report names, besides those the analysis records itself.
@@ -30,13 +30,12 @@ def methods_paragraphs(analysis: StudyAnalysis) -> tuple[str, ...]:
 def _design(analysis: StudyAnalysis) -> str:
     config = analysis.config
     metric = find_metric(analysis, analysis.settings.metric)
-    description = metric.spec.description if metric is not None else ""
     n_seeds = config.get("n_seeds", "an unknown number of")
     return (
         f"Every variant was trained once per seed, for {n_seeds} seeds. Seed r gives every "
         "variant the same training sequences, so the variants are compared in pairs on each "
         "seed and the seeds are the blocks of the design. Each epoch is one update on one new "
-        f"sequence. The ranking metric is {_label(analysis)}: {description.rstrip('.')}. "
+        f"sequence. The ranking metric is {_label(analysis)}: {_description(metric)}. "
         f"{metric.spec.better_word.capitalize() if metric else 'Lower'} values mean faster "
         "learning. Runs that diverged are left out of every metric that needs the whole curve "
         "and count as not reaching the target; runs that failed are left out entirely."
@@ -51,18 +50,24 @@ def _tests(analysis: StudyAnalysis) -> str:
         omnibus = (
             f"Over the {friedman.n_blocks} seeds with a value for every variant, the Friedman "
             f"test (scipy.stats.friedmanchisquare) gives chi-square = "
-            f"{fmt_number(friedman.statistic)}, p = {fmt_p(friedman.p_value)}."
+            f"{fmt_number(friedman.statistic)}, {fmt_p_clause(friedman.p_value)}."
         )
     else:
         reason = friedman.note.rstrip(".") if friedman is not None and friedman.note else ""
         omnibus = f"The Friedman test over all variants was not computed: {reason or 'no data'}."
+    correction = (
+        "Holm's step-down correction"
+        if tests.correction.lower() == "holm"
+        else f"the {tests.correction} correction"
+    )
     return (
         f"{omnibus} Each pair of variants is compared with the Wilcoxon signed-rank test on "
         "the per-seed differences (scipy.stats.wilcoxon with "
-        f"zero_method={tests.wilcoxon_zero_method!r}, method={tests.wilcoxon_method!r}, "
-        f"alternative={tests.wilcoxon_alternative!r}). The p-values of all tested pairs of one "
-        f"metric form one family and are adjusted with Holm's step-down correction "
-        f"({tests.correction}) at a family-wise error rate of {tests.alpha:g}. Effect sizes "
+        f"zero_method={tests.wilcoxon_zero_method!r} and "
+        f"alternative={tests.wilcoxon_alternative!r}; p-values: "
+        f"{tests.wilcoxon_method.rstrip('.')}). The p-values of all tested pairs of one "
+        f"metric form one family and are adjusted with {correction} at a family-wise error "
+        f"rate of {tests.alpha:g}. Effect sizes "
         "are the median paired difference and the probability that one variant beats the "
         "other on the same seed (ties count one half). Ranks are computed within each seed "
         "(1 = best, ties share the average rank) and averaged over seeds; P(best) is the "
@@ -76,8 +81,8 @@ def _intervals(analysis: StudyAnalysis) -> str:
     percent = round(tests.confidence_level * 100)
     return (
         f"Confidence intervals are {percent}% bootstrap intervals over seeds "
-        f"(scipy.stats.bootstrap, {tests.bootstrap_method} where it is defined, percentile "
-        f"otherwise), with {tests.n_resamples} resamples and seed {tests.seed}, so the same "
+        f"(scipy.stats.bootstrap; method: {tests.bootstrap_method.rstrip('.')}), with "
+        f"{tests.n_resamples} resamples and seed {tests.seed}, so the same "
         f"study always gives the same intervals. Curve bands resample whole seeds: the "
         f"pointwise band holds at each epoch separately, and the simultaneous band (max-t "
         "bootstrap) covers the whole mean curve at once, which is what a reader needs to "
@@ -114,6 +119,13 @@ def _versions(analysis: StudyAnalysis) -> str:
         f"Library versions. Training: {training or 'not recorded'}. Analysis: "
         f"{statistics or 'not recorded'}. Figures and report: {figures}."
     )
+
+
+def _description(metric) -> str:
+    if metric is None:
+        return "not described"
+    text = metric.spec.description.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def _label(analysis: StudyAnalysis) -> str:

@@ -11,9 +11,12 @@ from bench.report.formatting import (
     fmt_number,
     fmt_p,
     fmt_seconds,
+    fmt_signed,
+    is_number,
     not_computed,
+    reason_text,
 )
-from bench.stats.results import StudyAnalysis
+from bench.stats.results import Estimate, StudyAnalysis
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,41 @@ class Table:
         Column headers.
     rows : tuple of tuple of str
         One tuple of cells per row, as many as ``columns``.
+    notes : tuple of str
+        Footnotes that cells refer to as "note 1", "note 2", ..., in that order.
     """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = ()
+
+
+class Footnotes:
+    """Numbered notes of one table, so a reason repeated in many cells is printed once."""
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+
+    def mark(self, text: str) -> int:
+        """Return the number of the note ``text``, adding it when new."""
+        text = reason_text(text)
+        if text not in self._texts:
+            self._texts.append(text)
+        return self._texts.index(text) + 1
+
+    def estimate(self, estimate: Estimate, digits: int = 3, signed: bool = False) -> str:
+        """Format an estimate; a missing interval's reason becomes a numbered note."""
+        interval = is_number(estimate.low) and is_number(estimate.high)
+        if is_number(estimate.value) and not interval and estimate.note.strip():
+            number = fmt_signed if signed else fmt_number
+            value = number(estimate.value, digits)
+            return f"{value} (CI not computed, note {self.mark(estimate.note)})"
+        return fmt_estimate(estimate, digits=digits, signed=signed)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in number order."""
+        return tuple(self._texts)
 
 
 def ranking_table(analysis: StudyAnalysis) -> Table:
@@ -52,17 +86,18 @@ def ranking_table(analysis: StudyAnalysis) -> Table:
 
     ranked = list(analysis.ranking.entries)
     names = [entry.variant for entry in ranked]
+    notes = Footnotes()
     rows = []
     for entry in ranked:
         rows.append(
             (
                 str(entry.position),
                 entry.variant,
-                fmt_estimate(entry.mean_rank),
+                notes.estimate(entry.mean_rank),
                 fmt_fraction(entry.prob_first),
-                _metric_mean(primary, entry.variant),
-                _metric_mean(accuracy, entry.variant),
-                *_time_to_target(analysis, entry.variant),
+                _metric_mean(primary, entry.variant, notes),
+                _metric_mean(accuracy, entry.variant, notes),
+                *_time_to_target(analysis, entry.variant, notes),
                 entry.group or "-",
             )
         )
@@ -75,13 +110,13 @@ def ranking_table(analysis: StudyAnalysis) -> Table:
                     variant,
                     not_computed(reason),
                     "-",
-                    _metric_mean(primary, variant),
-                    _metric_mean(accuracy, variant),
-                    *_time_to_target(analysis, variant),
+                    _metric_mean(primary, variant, notes),
+                    _metric_mean(accuracy, variant, notes),
+                    *_time_to_target(analysis, variant, notes),
                     "-",
                 )
             )
-    return Table(columns, tuple(rows))
+    return Table(columns, tuple(rows), notes.notes)
 
 
 def pairwise_table(analysis: StudyAnalysis, metric_name: str) -> Table:
@@ -106,6 +141,7 @@ def pairwise_table(analysis: StudyAnalysis, metric_name: str) -> Table:
         return Table(columns, ())
 
     position = {name: index for index, name in enumerate(analysis.ranking.order)}
+    notes = Footnotes()
     rows = []
     for pair in metric.pairs:
         if position.get(pair.variant_b, 0) < position.get(pair.variant_a, 0):
@@ -116,14 +152,14 @@ def pairwise_table(analysis: StudyAnalysis, metric_name: str) -> Table:
                 pair.variant_a,
                 pair.variant_b,
                 str(pair.n_pairs),
-                fmt_estimate(pair.median_difference, signed=True),
-                fmt_estimate(pair.prob_improvement, digits=2),
+                notes.estimate(pair.median_difference, signed=True),
+                notes.estimate(pair.prob_improvement, digits=2),
                 fmt_p(pair.p_value) if pair.tested else reason,
                 fmt_p(pair.p_holm) if pair.tested else "-",
                 _significance(pair),
             )
         )
-    return Table(columns, tuple(rows))
+    return Table(columns, tuple(rows), notes.notes)
 
 
 def time_to_target_table(analysis: StudyAnalysis) -> Table:
@@ -136,6 +172,7 @@ def time_to_target_table(analysis: StudyAnalysis) -> Table:
         f"restricted mean epochs up to {ttt.horizon:g} (95% CI)",
         "note",
     )
+    notes = Footnotes()
     rows = []
     for variant in ttt.order or tuple(s.variant for s in ttt.summaries):
         summary = ttt.summary(variant)
@@ -143,12 +180,12 @@ def time_to_target_table(analysis: StudyAnalysis) -> Table:
             (
                 variant,
                 summary.reached_label,
-                fmt_estimate(summary.median),
-                fmt_estimate(summary.restricted_mean),
+                notes.estimate(summary.median, digits=4),
+                notes.estimate(summary.restricted_mean, digits=4),
                 summary.note.strip() or "-",
             )
         )
-    return Table(columns, tuple(rows))
+    return Table(columns, tuple(rows), notes.notes)
 
 
 def logrank_table(analysis: StudyAnalysis) -> Table:
@@ -191,7 +228,7 @@ def run_counts_table(analysis: StudyAnalysis, wall_times: dict[str, float]) -> T
     return Table(columns, rows)
 
 
-def _metric_mean(metric, variant: str) -> str:
+def _metric_mean(metric, variant: str, notes: Footnotes) -> str:
     if metric is None:
         return not_computed("the analysis has no such metric")
     try:
@@ -200,15 +237,15 @@ def _metric_mean(metric, variant: str) -> str:
         return not_computed("the variant is not in the analysis of this metric")
     if summary.mean.value is None and summary.note:
         return not_computed(summary.note)
-    return fmt_estimate(summary.mean)
+    return notes.estimate(summary.mean)
 
 
-def _time_to_target(analysis: StudyAnalysis, variant: str) -> tuple[str, str]:
+def _time_to_target(analysis, variant: str, notes: Footnotes) -> tuple[str, str]:
     try:
         summary = analysis.time_to_target.summary(variant)
     except KeyError:
         return not_computed("the variant is not in the time-to-target analysis"), "-"
-    return fmt_estimate(summary.median, digits=4), summary.reached_label
+    return notes.estimate(summary.median, digits=4), summary.reached_label
 
 
 def _significance(pair) -> str:

@@ -311,10 +311,8 @@ def _difference_caption(quantity, reference, bands) -> str:
 
 
 def _left_out(bands: list[CurveBand]) -> list[str]:
+    # The analysis' band notes say which runs each band left out and why.
     parts = []
-    excluded = [f"{b.variant} {b.n_excluded}" for b in bands if b.n_excluded]
-    if excluded:
-        parts.append("Runs left out because they diverged or failed: " + ", ".join(excluded) + ".")
     for band in bands:
         note = band.note.strip()
         if note:
