@@ -35,9 +35,9 @@ FIGURE_GROUPS = (
 )
 
 
-# Study notes of the analysis that only count diverged or failed runs, e.g. "2 diverged runs
-# are left out of the metrics that need the full curve."
-_COUNT_NOTE = re.compile(r"^\d+ (diverged|failed) runs? ")
+# Study notes of the analysis that the report's own caveats restate with more detail: counts of
+# diverged or failed runs ("2 diverged runs are left out of ...") and the single-seed warning.
+_RESTATED_NOTE = re.compile(r"^(\d+ (diverged|failed) runs? |only one seed)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -173,9 +173,9 @@ def caveats(analysis: StudyAnalysis) -> tuple[str, ...]:
     metric = find_metric(analysis, analysis.settings.metric)
     # The analysis states the diverged and failed counts too; the items above say the same
     # per variant, so those notes are left out.
-    notes = [note for note in analysis.notes if not _COUNT_NOTE.match(note.strip())]
-    if metric is not None and not metric.friedman.computed and metric.friedman.note:
-        notes.append(f"Friedman test not computed: {metric.friedman.note}")
+    notes = [note for note in analysis.notes if not _RESTATED_NOTE.match(note.strip())]
+    if metric is not None and not metric.friedman.computed:
+        notes.append(_friedman_skipped(metric.friedman.note))
     if analysis.ranking.note:
         notes.append(f"Ranking: {analysis.ranking.note}")
     items += [_sentence(note) for note in notes if note and note.strip()]
@@ -190,7 +190,8 @@ def _ranking_intro(analysis: StudyAnalysis) -> str:
     better = metric.spec.better_word if metric is not None else "lower"
     text = (
         f"Variants ranked by {label} ({description}; {better} is better), best first. "
-        f"Ranks are computed within each of {analysis.ranking.n_seeds} seeds and averaged. "
+        f"Ranks are computed within each seed ({_seeds(analysis.ranking.n_seeds)}) and "
+        "averaged. "
         "Variants sharing a group letter are not separated by any Holm-corrected pairwise test."
     )
     if metric is not None:
@@ -201,8 +202,7 @@ def _ranking_intro(analysis: StudyAnalysis) -> str:
                 f"{fmt_p_clause(friedman.p_value)} ({friedman.n_blocks} seeds)."
             )
         else:
-            reason = friedman.note.rstrip(".") or "no reason recorded"
-            text += f" Friedman test over all variants: not computed: {reason}."
+            text += " " + _friedman_skipped(friedman.note)
     return text
 
 
@@ -232,6 +232,18 @@ def _per_variant(analysis: StudyAnalysis, field: str) -> str:
     return ", ".join(
         f"{c.variant} {getattr(c, field)}" for c in analysis.run_counts if getattr(c, field)
     )
+
+
+def _friedman_skipped(note: str) -> str:
+    # The analysis' note usually names the test itself ("Friedman test skipped: ...").
+    note = note.strip()
+    if note.lower().startswith("friedman"):
+        return _sentence(note)
+    return f"Friedman test over all variants not computed: {note.rstrip('.') or 'no reason'}."
+
+
+def _seeds(count: int) -> str:
+    return f"{count} seed{'s' if count != 1 else ''}"
 
 
 def _runs(count: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.report.formatting import fmt_estimate, fmt_p_clause
+from bench.report.formatting import fmt_estimate, fmt_p_clause, reason_text
 from bench.stats.results import MetricAnalysis, PairwiseComparison, StudyAnalysis
 
 
@@ -39,7 +39,7 @@ def pair_evidence(pair: PairwiseComparison, metric: MetricAnalysis) -> str:
     if pair.tested:
         test = f"{fmt_p_clause(pair.p_holm, 'Holm p')} ({fmt_p_clause(pair.p_value, 'raw p')})"
     else:
-        test = f"not tested: {pair.note.rstrip('.')}" if pair.note else "not tested"
+        test = f"not tested: {reason_text(pair.note)}" if pair.note else "not tested"
     return f"{head}: {effect}, {probability}, {test}, {pair.n_pairs} paired seeds"
 
 

@@ -131,7 +131,7 @@ def reason_text(text: str) -> str:
     leading "not computed" would repeat what the cell already says.
     """
     text = text.strip().rstrip(".")
-    for prefix in ("not computed: ", "not computed, ", "Not computed: ", "not defined: "):
-        if text.startswith(prefix):
+    for prefix in ("not computed: ", "not computed, ", "not defined: ", "not tested: "):
+        if text.lower().startswith(prefix):
             text = text[len(prefix) :]
     return text

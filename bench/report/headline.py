@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.report.evidence import find_metric, find_pair
-from bench.report.formatting import fmt_estimate, fmt_p_clause
+from bench.report.formatting import fmt_estimate, fmt_p_clause, reason_text
 from bench.stats.results import StudyAnalysis
 
 
@@ -38,7 +38,7 @@ def headline(analysis: StudyAnalysis) -> str:
         f"{len(ranking.entries)} variants"
     )
     if pair is None or not pair.tested:
-        reason = pair.note.rstrip(".") if pair is not None and pair.note else "not computed"
+        reason = reason_text(pair.note) if pair is not None and pair.note else "not computed"
         return (
             f"{best.variant} ranks first, but its comparison with the runner-up "
             f"{runner_up.variant} could not be tested ({reason}), so the ranking is "

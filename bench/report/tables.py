@@ -146,7 +146,7 @@ def pairwise_table(analysis: StudyAnalysis, metric_name: str) -> Table:
     for pair in metric.pairs:
         if position.get(pair.variant_b, 0) < position.get(pair.variant_a, 0):
             pair = pair.swapped()
-        reason = f"not tested: {pair.note.rstrip('.')}" if pair.note else "not tested"
+        reason = f"not tested: {reason_text(pair.note)}" if pair.note else "not tested"
         rows.append(
             (
                 pair.variant_a,
@@ -194,7 +194,7 @@ def logrank_table(analysis: StudyAnalysis) -> Table:
     rows = []
     for pair in analysis.time_to_target.pairs:
         if not pair.tested:
-            reason = f"not tested: {pair.note.rstrip('.')}" if pair.note else "not tested"
+            reason = f"not tested: {reason_text(pair.note)}" if pair.note else "not tested"
             rows.append((pair.variant_a, pair.variant_b, reason, "-", "-", "-"))
             continue
         faster = pair.faster if pair.significant and pair.faster else "no significant difference"

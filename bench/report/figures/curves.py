@@ -180,7 +180,9 @@ def _small_multiples(bands, styles, quantity, title, target):
         )
     figure.supxlabel(EPOCH_LABEL, fontsize="medium")
     figure.supylabel(QUANTITY_LABELS[quantity], fontsize="medium")
-    header(figure, title, _mean_legend(target), n_columns=2 if target is not None else 3)
+    has_band = any(band.pointwise_low is not None for band in bands)
+    handles = _mean_legend(target, has_band)
+    header(figure, title, handles, n_columns=2 if len(handles) == 4 else len(handles))
     return figure
 
 
@@ -251,10 +253,11 @@ def _draw_difference(axes, band: CurveBand, style: VariantStyle) -> None:
     axes.set_title(f"{band.variant} (n={band.n_seeds})", fontsize="medium", color=style.color)
 
 
-def _mean_legend(target: float | None) -> list:
-    handles = [
-        Line2D([], [], color="0.2", linewidth=1.8, label="mean of the panel's variant"),
-        Patch(facecolor="0.2", alpha=BAND_ALPHA, label="pointwise 95% band"),
+def _mean_legend(target: float | None, has_band: bool) -> list:
+    handles = [Line2D([], [], color="0.2", linewidth=1.8, label="mean of the panel's variant")]
+    if has_band:
+        handles.append(Patch(facecolor="0.2", alpha=BAND_ALPHA, label="pointwise 95% band"))
+    handles += [
         Line2D(
             [], [], color="0.2", linewidth=0.7, alpha=CONTEXT_ALPHA, label="other variants' means"
         ),
@@ -280,12 +283,16 @@ def _unit(quantity: str) -> str:
 
 def _mean_caption(quantity, bands, missing, analysis) -> str:
     tests = analysis.settings.tests
-    parts = [
-        f"Lines: mean {QUANTITY_NAMES[quantity]} over seeds. Shaded: pointwise "
-        f"{round(tests.confidence_level * 100)}% percentile bootstrap band of the mean "
-        f"({tests.n_resamples} resamples of seeds), valid at each epoch separately. "
-        "n is the number of seeds with a complete curve."
-    ]
+    parts = [f"Lines: mean {QUANTITY_NAMES[quantity]} over seeds."]
+    if any(band.pointwise_low is not None for band in bands):
+        parts.append(
+            f"Shaded: pointwise {round(tests.confidence_level * 100)}% percentile bootstrap "
+            f"band of the mean ({tests.n_resamples} resamples of seeds), valid at each epoch "
+            "separately."
+        )
+    else:
+        parts.append("No band is drawn, because no variant has a band (the reasons follow).")
+    parts.append("n is the number of seeds with a complete curve.")
     if len(bands) > MAX_OVERLAID:
         parts.append(
             "Each panel shows one variant with its band; the thin faded lines are "
