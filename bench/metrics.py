@@ -16,11 +16,11 @@ import pandas as pd
 from bench.frames import StudyFrames
 
 # Held-out accuracy that marks the end of the learning phase. In a 5-seed study with the default
-# settings (compiled engine, 250 epochs), the bidirectional variants passed 0.85 within 10-60
-# epochs and lstm_forw within 130-180, every run reached it, and the good variants then plateaued
-# at 0.90-0.92. A target of 0.9 sat on that plateau, so lstm_back never reached it and the time
-# to reach it measured noise along the plateau more than learning speed. A constant predictor
-# scores 0.5-0.6. NOTE: based on 5 seeds only; docs/statistics.md has the table.
+# settings (compiled engine, 250 epochs), bilstm_sum, bilstm_concat and bilstm_ave passed 0.85
+# within 10-60 epochs and lstm_forw within 130-180, every run reached it, and they then plateaued
+# at 0.90-0.92. A target of 0.9 sat on that plateau, so the time to reach it measured
+# fluctuations more than learning speed, and lstm_back (0.885 at the end) never reached it. A
+# constant predictor scores 0.5-0.6. NOTE: based on 5 seeds only; docs/statistics.md has the table.
 DEFAULT_TARGET = 0.85
 
 

@@ -39,7 +39,7 @@ def _wide(columns: dict[str, np.ndarray]) -> pd.DataFrame:
 def test_holm_hand_computed():
     # Holm by hand: sorted p = 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 gives
     # 0.02, 0.03, 0.06, 0.04; the running maximum makes the last 0.06. In input order:
-    # 0.01 -> 0.03, 0.04 -> 0.06, 0.03 -> 0.06, 0.005 -> 0.02 (R's p.adjust gives the same).
+    # 0.01 -> 0.03, 0.04 -> 0.06, 0.03 -> 0.06, 0.005 -> 0.02.
     adjusted = holm(np.array([0.01, 0.04, 0.03, 0.005]))
     assert adjusted == pytest.approx([0.03, 0.06, 0.06, 0.02])
 

@@ -14,9 +14,9 @@ from bench.stats.survival import (
 )
 from bench.stats.time_to_target import analyze_time_to_target
 
-# Remission times in weeks of the 6-MP trial (Freireich et al. 1963), the worked example of
-# Kleinbaum and Klein, "Survival Analysis: A Self-Learning Text" (3rd ed., 2012), chapter 2.
-# Group 1 (6-MP) has 9 relapses and 12 censored times; group 2 (placebo) relapses in all 21.
+# Remission times in weeks of the 6-MP leukaemia trial (Freireich et al., 1963), a standard
+# worked example of survival analysis. Group 1 (6-MP) has 9 relapses and 12 censored times;
+# group 2 (placebo) relapses in all 21.
 SIX_MP_TIMES = np.array(
     [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35], dtype=float
 )
@@ -30,7 +30,9 @@ PLACEBO_EVENTS = np.ones(21, dtype=bool)
 
 
 def test_kaplan_meier_textbook_values():
-    # Kleinbaum and Klein, table of the 6-MP group: S(t) at t = 6, 7, 10, 13, 16, 22, 23.
+    # Product-limit formula by hand (at risk n, relapses d): t = 6: n 21, d 3, S = 18/21 = 0.8571;
+    # 7: n 17, d 1, S = 0.8067; 10: n 15, 0.7529; 13: n 12, 0.6902; 16: n 11, 0.6275;
+    # 22: n 7, 0.5378; 23: n 6, 0.4482. lifelines 0.30.3 KaplanMeierFitter gives the same.
     fit = kaplan_meier(SIX_MP_TIMES, SIX_MP_EVENTS)
     assert fit.times.tolist() == [6, 7, 10, 13, 16, 22, 23]
     assert fit.survival == pytest.approx(
@@ -47,8 +49,8 @@ def test_kaplan_meier_band_matches_lifelines():
 
 
 def test_logrank_textbook_statistic():
-    # Kleinbaum and Klein report a log-rank chi-square of 16.79 for 6-MP versus placebo;
-    # lifelines 0.30.3 logrank_test gives 16.792940989216547.
+    # lifelines 0.30.3 logrank_test(SIX_MP_TIMES, PLACEBO_TIMES, SIX_MP_EVENTS, PLACEBO_EVENTS)
+    # gives a chi-square of 16.792940989216547, the 16.79 usually printed for this example.
     result = logrank(SIX_MP_TIMES, SIX_MP_EVENTS, PLACEBO_TIMES, PLACEBO_EVENTS)
     assert result.statistic == pytest.approx(16.79294, abs=1e-5)
 
@@ -98,7 +100,7 @@ def test_restricted_mean_hand_computed():
     # Times 2, 4, 4+, 6, 8+ (+ = censored), horizon 10. By hand: S = 0.8 after 2 (5 at risk),
     # 0.6 after 4 (4 at risk), 0.3 after 6 (2 at risk). Area: 2 * 1 + 2 * 0.8 + 2 * 0.6 +
     # 4 * 0.3 = 6.0. Areas after each event time: 4.0, 2.4, 1.2, so the variance
-    # (Klein and Moeschberger 2003, section 4.5) is
+    # sum of A_j**2 d_j / (n_j (n_j - d_j)) is
     # 16 / (5 * 4) + 5.76 / (4 * 3) + 1.44 / (2 * 1) = 0.8 + 0.48 + 0.72 = 2.0, and the
     # 95% CI is 6 +- 1.9599640 * 1.4142136 = 6 +- 2.7718076, from 3.2281924 to 8.7718076.
     fit = kaplan_meier(np.array([2.0, 4.0, 4.0, 6.0, 8.0]), np.array([1, 1, 0, 1, 0], bool))

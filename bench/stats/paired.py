@@ -34,7 +34,7 @@ def holm(p_values: np.ndarray) -> np.ndarray:
     """Return Holm step-down adjusted p-values, in the input order.
 
     The i-th smallest of m p-values is multiplied by (m - i + 1), a running maximum keeps the
-    adjusted values monotone, and results are capped at 1 (Holm 1979).
+    adjusted values monotone, and results are capped at 1.
     """
     p_values = np.asarray(p_values, dtype=float)
     m = p_values.size

@@ -1,10 +1,9 @@
 """Censored time to target: Kaplan-Meier curves, log-rank tests and restricted mean time.
 
-The "event" is reaching the target accuracy; a run that never reaches it is right-censored at
-its last evaluated epoch. The formulas follow Klein and Moeschberger, "Survival Analysis:
-Techniques for Censored and Truncated Data" (2nd ed., 2003): Kaplan-Meier with Greenwood's
-variance, the log(-log) pointwise band, the two-sample log-rank test and the variance of the
-restricted mean.
+The "event" is reaching the target accuracy, and a run that never reaches it is right-censored
+at its last evaluated epoch. The estimators are the standard ones: Kaplan-Meier with Greenwood's
+variance and a log(-log) pointwise band, the two-sample log-rank test, and the restricted mean
+with its Greenwood-type variance. The tests check them against lifelines and hand computations.
 """
 
 from __future__ import annotations
@@ -103,8 +102,8 @@ def median_time(fit: KaplanMeierFit, level: float = 0.95) -> Estimate:
     """Return the Kaplan-Meier median time to target with a band-crossing CI.
 
     The median is the first time at which S <= 0.5. Its interval runs from the first time the
-    lower band reaches 0.5 to the first time the upper band does (the approach of R's
-    ``survfit``, here on the log(-log) band).
+    lower band reaches 0.5 to the first time the upper band does; lifelines'
+    ``median_survival_times`` applied to the log(-log) band gives the same bounds.
     """
     below = np.flatnonzero(fit.survival <= 0.5)
     if below.size == 0:
