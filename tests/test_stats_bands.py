@@ -141,3 +141,22 @@ def test_curve_bands_arrays_read_only(rng):
         n_resamples=999,
     )[0]
     assert not band.mean.flags.writeable
+
+
+def test_curve_bands_failed_variant_counted(rng):
+    loss, held, acc = _curves(rng, n_seeds=3)
+    status = {("bilstm_sum", seed): "failed" for seed in range(3)}
+    frames = frames_from_arrays(loss, held, acc, status=status)
+    bands = curve_bands(
+        {"curves": frames.curves, "heldout": frames.heldout},
+        frames.runs,
+        ("lstm_forw", "bilstm_sum"),
+        None,
+        seed=1,
+        n_resamples=999,
+    )
+    band = next(band for band in bands if (band.quantity, band.variant) == ("loss", "bilstm_sum"))
+    assert (
+        band.note
+        == "not computed: no run with a complete curve; 3 diverged or failed runs left out"
+    )

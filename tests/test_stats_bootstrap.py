@@ -104,3 +104,8 @@ def test_bootstrap_mean_coverage_near_95_percent(rng):
         covered += estimate.low <= true_mean <= estimate.high
     rate = covered / 1000
     assert 0.92 <= rate <= 0.975
+
+
+def test_estimate_format_lower_bound_only():
+    estimate = Estimate(240.0, 210.0, None, "km-band", "upper bound not defined")
+    assert estimate.format() == "240 (95% CI from 210; upper bound not defined)"

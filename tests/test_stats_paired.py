@@ -219,7 +219,7 @@ def test_two_variant_type_one_error_at_most_alpha(rng):
 
 def _consistent_with_at_most(rejections: int, n_studies: int, alpha: float) -> bool:
     # The observed rate estimates the true rate with a Monte Carlo error of about 0.007 at
-    # 1,000 studies, so a true rate of exactly alpha can show 0.053. The check asks whether
+    # 1,000 studies, so a true rate of exactly alpha can show 0.053. The check fails only when
     # the one-sided exact binomial test at level 0.01 rejects "rate <= alpha".
     return stats.binomtest(rejections, n_studies, alpha, alternative="greater").pvalue > 0.01
 

@@ -227,7 +227,7 @@ def _summary_note(runs: pd.DataFrame, spec: MetricSpec, n_used: int) -> str:
     if n_other > 0:
         parts.append(f"{n_other} runs with non-finite values left out")
     if spec.name == "epochs_to_target":
-        n_censored = int((runs["reached_target"] == False).sum())  # noqa: E712 (nullable)
+        n_censored = int(runs["reached_target"].eq(False).sum())
         if n_censored:
             parts.append(
                 f"{n_censored} runs never reached the target and enter at their censoring epoch, "

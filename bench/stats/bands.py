@@ -23,17 +23,17 @@ QUANTITIES = {
 
 
 def curve_matrix(
-    table: pd.DataFrame, column: str, variant: str, ok_seeds: set[int]
+    table: pd.DataFrame, column: str, variant: str, ok_seeds: set[int], n_runs: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Return (seeds, epochs, values, n_excluded) of one variant's complete curves.
 
     ``values`` has one row per seed whose run has status "ok" (``ok_seeds``) and a finite
-    value at every epoch of the study. The other runs of the variant count as excluded.
+    value at every epoch of the study. The other of the variant's ``n_runs`` stored runs count
+    as excluded.
     """
     rows = table[table["variant"] == variant]
-    n_runs = rows["seed"].nunique()
     if rows.empty:
-        return np.empty(0, int), np.empty(0), np.empty((0, 0)), 0
+        return np.empty(0, int), np.empty(0), np.empty((0, 0)), n_runs
 
     wide = rows.pivot(index="seed", columns="epoch", values=column).sort_index()
     wide = wide.loc[[seed for seed in wide.index if int(seed) in ok_seeds]]
@@ -195,12 +195,14 @@ def curve_bands(
     ok_seeds = {
         variant: set(ok.loc[ok["variant"] == variant, "seed"].astype(int)) for variant in variants
     }
+    n_runs = {variant: int((runs["variant"] == variant).sum()) for variant in variants}
 
     bands = []
     for quantity, (frame_name, column) in QUANTITIES.items():
         table = frames_tables[frame_name]
         curves = {
-            variant: curve_matrix(table, column, variant, ok_seeds[variant]) for variant in variants
+            variant: curve_matrix(table, column, variant, ok_seeds[variant], n_runs[variant])
+            for variant in variants
         }
         for variant in variants:
             bands.append(_mean_band(quantity, variant, curves[variant], seed, n_resamples, level))

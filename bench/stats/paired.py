@@ -99,6 +99,7 @@ class _Wilcoxon:
     p_value: float | None
     method: str
     note: str
+    all_equal: bool = False
 
 
 def wilcoxon_signed_rank(differences: np.ndarray) -> _Wilcoxon:
@@ -120,7 +121,7 @@ def wilcoxon_signed_rank(differences: np.ndarray) -> _Wilcoxon:
             f"not tested: the two variants are equal on all {differences.size} paired seeds, "
             "so there is no difference to test"
         )
-        return _Wilcoxon(False, None, None, "none", note)
+        return _Wilcoxon(False, None, None, "none", note, all_equal=True)
 
     method, method_name = _choose_method(nonzero)
     result = stats.wilcoxon(
@@ -144,6 +145,10 @@ def _choose_method(nonzero: np.ndarray):
     if nonzero.size <= MAX_PERMUTATION_N:
         return stats.PermutationMethod(), "permutation"
     return "asymptotic", "asymptotic"
+
+
+def _pairs(count: int) -> str:
+    return "1 pair" if count == 1 else f"{count} pairs"
 
 
 def win_indicators(differences: np.ndarray, higher_is_better: bool) -> np.ndarray:
@@ -210,7 +215,7 @@ def unreachable_significance_note(n_nonzero: list[int], alpha: float) -> str:
         needed += 1
     return (
         f"With {largest} paired seeds the smallest possible Wilcoxon p-value is "
-        f"{2.0 / 2.0**largest:.3g}, so after Holm over {family_size} pairs no pair can reach "
+        f"{2.0 / 2.0**largest:.3g}, so after Holm over {_pairs(family_size)} no pair can reach "
         f"alpha {alpha:g}; at least {needed} seeds are needed"
     )
 
@@ -285,7 +290,7 @@ def _better_variant(spec, variant_a, variant_b, median, prob) -> str | None:
 
 def _verdict(spec, variant_a, variant_b, test, median, p_holm, better) -> str:
     if not test.tested:
-        if test.note.startswith("not tested: the two variants are equal"):
+        if test.all_equal:
             return (
                 f"No difference in {spec.label}: {variant_a} and {variant_b} are equal on "
                 "every paired seed."

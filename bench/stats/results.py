@@ -35,7 +35,8 @@ class Estimate:
         The point estimate, in the unit of the quantity. None when it could not be computed.
     low, high : float or None
         Lower and upper bounds of the confidence interval. Both are None when the interval is
-        not defined, and ``note`` then explains why.
+        not defined, and ``note`` then explains why. Only ``high`` is None when just the upper
+        bound is undefined (the median time to target when the upper band never reaches 0.5).
     method : str
         How the interval was obtained: "bca" (bias-corrected and accelerated bootstrap),
         "percentile" (percentile bootstrap, the fallback when BCa is not defined),
@@ -71,9 +72,11 @@ class Estimate:
         if self.value is None:
             return f"not computed ({self.note})" if self.note else "not computed"
         text = f"{self.value:.{digits}g}"
+        percent = round(self.level * 100)
         if self.has_interval:
-            percent = round(self.level * 100)
             return f"{text} ({percent}% CI {self.low:.{digits}g} to {self.high:.{digits}g})"
+        if self.low is not None:
+            return f"{text} ({percent}% CI from {self.low:.{digits}g}; {self.note})"
         return f"{text} (CI {self.note})" if self.note else f"{text} (no CI)"
 
     def negated(self) -> Estimate:
@@ -634,15 +637,15 @@ class AnalysisSettings:
         Primary ranking metric.
     target : float
         Held-out accuracy target of ``epochs_to_target``.
-    reference : str
-        Reference variant of the difference bands.
+    reference : str or None
+        Reference variant of the difference bands; None when the study has no variants.
     tests : TestSettings
         Settings of tests, corrections and bootstraps.
     """
 
     metric: str
     target: float
-    reference: str
+    reference: str | None
     tests: TestSettings
 
 
