@@ -21,14 +21,22 @@ from bench.report.synthetic import write_synthetic_study
 from bench.stats import analyze
 from bench.stats.results import Estimate, PairwiseComparison
 
-ALL_VARIANTS = ("lstm_forw", "lstm_back", "bilstm_sum", "bilstm_mul", "bilstm_ave",
-                "bilstm_concat", "lstm_forw_wide")
+ALL_VARIANTS = (
+    "lstm_forw",
+    "lstm_back",
+    "bilstm_sum",
+    "bilstm_mul",
+    "bilstm_ave",
+    "bilstm_concat",
+    "lstm_forw_wide",
+)
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    folder = write_synthetic_study(tmp_path_factory.mktemp("claims"), variants=ALL_VARIANTS,
-                                   n_seeds=4, epochs=40)
+    folder = write_synthetic_study(
+        tmp_path_factory.mktemp("claims"), variants=ALL_VARIANTS, n_seeds=4, epochs=40
+    )
     return analyze(load_study(folder), n_resamples=200)
 
 
@@ -38,13 +46,21 @@ def _pair(metric, variant_a, variant_b, better):
     sign = -1.0 if better == variant_a else 1.0
     size = 0.1 if better else 0.01
     return PairwiseComparison(
-        metric=metric, variant_a=variant_a, variant_b=variant_b, n_pairs=10,
-        n_zero_differences=0, tested=True, statistic=1.0,
-        p_value=0.001 if better else 0.4, p_holm=0.004 if better else 0.8,
+        metric=metric,
+        variant_a=variant_a,
+        variant_b=variant_b,
+        n_pairs=10,
+        n_zero_differences=0,
+        tested=True,
+        statistic=1.0,
+        p_value=0.001 if better else 0.4,
+        p_holm=0.004 if better else 0.8,
         significant=better is not None,
         median_difference=Estimate(sign * size, sign * size - 0.02, sign * size + 0.02, "bca"),
         prob_improvement=Estimate(0.9 if better == variant_a else 0.4, 0.3, 1.0, "bca"),
-        better=better, verdict="", method="exact",
+        better=better,
+        verdict="",
+        method="exact",
     )
 
 
@@ -80,15 +96,19 @@ def test_forward_backward_difference(base):
 
 
 def test_bidirectional_sooner_and_lower(base):
-    better = {("bilstm_concat", "lstm_forw"): "bilstm_concat",
-              ("bilstm_concat", "lstm_back"): "bilstm_concat"}
+    better = {
+        ("bilstm_concat", "lstm_forw"): "bilstm_concat",
+        ("bilstm_concat", "lstm_back"): "bilstm_concat",
+    }
     analysis = _with_outcomes(base, {"aulc": better, "final_loss": better})
     assert bidirectional_faster(analysis).verdict == SUPPORTED
 
 
 def test_bidirectional_only_sooner(base):
-    better = {("bilstm_concat", "lstm_forw"): "bilstm_concat",
-              ("bilstm_concat", "lstm_back"): "bilstm_concat"}
+    better = {
+        ("bilstm_concat", "lstm_forw"): "bilstm_concat",
+        ("bilstm_concat", "lstm_back"): "bilstm_concat",
+    }
     analysis = _with_outcomes(base, {"aulc": better})
     assert bidirectional_faster(analysis).verdict == PARTLY
 
@@ -101,8 +121,11 @@ def test_bidirectional_slower(base):
 
 
 def test_merge_modes_supported(base):
-    better = {(best, other): best for best in ("bilstm_sum", "bilstm_concat")
-              for other in ("bilstm_mul", "bilstm_ave")}
+    better = {
+        (best, other): best
+        for best in ("bilstm_sum", "bilstm_concat")
+        for other in ("bilstm_mul", "bilstm_ave")
+    }
     verdict = best_merge_modes(_with_outcomes(base, {"heldout_aulc": better}))
     assert verdict.verdict == SUPPORTED
 

@@ -14,8 +14,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def study(tmp_path):
-    return write_synthetic_study(tmp_path / "study", n_seeds=3, epochs=40,
-                                 variants=("lstm_forw", "lstm_back", "bilstm_concat"))
+    return write_synthetic_study(
+        tmp_path / "study",
+        n_seeds=3,
+        epochs=40,
+        variants=("lstm_forw", "lstm_back", "bilstm_concat"),
+    )
 
 
 def test_module_renders_without_tensorflow(study):
@@ -28,8 +32,9 @@ def test_module_renders_without_tensorflow(study):
         "assert 'tensorflow' not in sys.modules\n"
         "assert 'keras' not in sys.modules\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert (study / "report.md").is_file()
     assert (study / "report.html").is_file()
@@ -39,7 +44,10 @@ def test_module_renders_without_tensorflow(study):
 def test_python_dash_m_entry_point(study):
     result = subprocess.run(
         [sys.executable, "-m", "bench.report", str(study), "--resamples", "200", "--no-svg"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(study / "report.md"), str(study / "report.html")]

@@ -46,8 +46,13 @@ def test_estimate_interval_at_other_level():
 
 
 def test_estimate_without_interval_gives_reason():
-    estimate = Estimate(value=4.0, low=None, high=None, method="none",
-                        note="not defined: the rank is 4 on all 8 seeds.")
+    estimate = Estimate(
+        value=4.0,
+        low=None,
+        high=None,
+        method="none",
+        note="not defined: the rank is 4 on all 8 seeds.",
+    )
     assert fmt_estimate(estimate) == "4 (CI not computed: the rank is 4 on all 8 seeds)"
 
 

@@ -4,8 +4,16 @@ import seaborn as sns
 
 from bench.report.palette import BUILTIN_COLORS, COLORBLIND, variant_styles
 
-ALL_BUILTIN = ("lstm_forw", "lstm_back", "bilstm_sum", "bilstm_mul", "bilstm_ave",
-               "bilstm_concat", "lstm_back_unaligned", "lstm_forw_wide")
+ALL_BUILTIN = (
+    "lstm_forw",
+    "lstm_back",
+    "bilstm_sum",
+    "bilstm_mul",
+    "bilstm_ave",
+    "bilstm_concat",
+    "lstm_back_unaligned",
+    "lstm_forw_wide",
+)
 
 
 def test_palette_is_seaborn_colorblind():

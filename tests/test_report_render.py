@@ -37,10 +37,22 @@ def _study(folder, **options):
 def full_study(tmp_path_factory):
     """Six default variants plus the wide control, with one diverged and one failed run."""
     folder = tmp_path_factory.mktemp("full")
-    variants = ("lstm_forw", "lstm_back", "bilstm_sum", "bilstm_mul", "bilstm_ave",
-                "bilstm_concat", "lstm_forw_wide")
-    frames, analysis = _study(folder, variants=variants, n_seeds=6,
-                              diverged=(("bilstm_mul", 1),), failed=(("lstm_back", 4),))
+    variants = (
+        "lstm_forw",
+        "lstm_back",
+        "bilstm_sum",
+        "bilstm_mul",
+        "bilstm_ave",
+        "bilstm_concat",
+        "lstm_forw_wide",
+    )
+    frames, analysis = _study(
+        folder,
+        variants=variants,
+        n_seeds=6,
+        diverged=(("bilstm_mul", 1),),
+        failed=(("lstm_back", 4),),
+    )
     paths = write_report(folder, frames, analysis)
     return folder, frames, analysis, paths
 
@@ -80,9 +92,15 @@ def test_markdown_headline_before_ranking(full_study):
 def test_markdown_ranking_table_columns(full_study):
     text = full_study[3].markdown.read_text()
     header = next(line for line in text.splitlines() if line.startswith("| rank |"))
-    for column in ("mean rank (95% CI)", "P(best)", "Held-out AULC, mean (95% CI)",
-                   "final held-out accuracy, mean (95% CI)", "Kaplan-Meier",
-                   "reached target", "group"):
+    for column in (
+        "mean rank (95% CI)",
+        "P(best)",
+        "Held-out AULC, mean (95% CI)",
+        "final held-out accuracy, mean (95% CI)",
+        "Kaplan-Meier",
+        "reached target",
+        "group",
+    ):
         assert column in header
 
 
@@ -97,9 +115,12 @@ def test_markdown_pairwise_table_has_p_values(full_study):
 def test_markdown_every_claim_present(full_study):
     text = full_study[3].markdown.read_text()
     claims = text.split("## The tutorial's claims")[1].split("## Methods")[0]
-    for question in ("forward and the backward LSTM learn alike",
-                     "fall sooner and stay lower", "sum and concat the best merge modes",
-                     "parameter-matched control"):
+    for question in (
+        "forward and the backward LSTM learn alike",
+        "fall sooner and stay lower",
+        "sum and concat the best merge modes",
+        "parameter-matched control",
+    ):
         assert question in claims
     assert len(re.findall(r"Verdict: \*\*", claims)) == 4
 
@@ -115,8 +136,16 @@ def test_markdown_image_links_exist(full_study):
 def test_markdown_methods_name_the_tests(full_study):
     text = full_study[3].markdown.read_text()
     methods = text.split("## Methods")[1].split("## Run details")[0]
-    for word in ("paired", "Wilcoxon", "Holm", "bootstrap", "simultaneous", "Kaplan-Meier",
-                 "zero_method", "matplotlib"):
+    for word in (
+        "paired",
+        "Wilcoxon",
+        "Holm",
+        "bootstrap",
+        "simultaneous",
+        "Kaplan-Meier",
+        "zero_method",
+        "matplotlib",
+    ):
         assert word in methods
 
 
@@ -150,7 +179,7 @@ def test_html_parses_and_embeds_figures(full_study):
     for source in scan.images:
         prefix = "data:image/png;base64,"
         assert source.startswith(prefix)
-        assert base64.b64decode(source[len(prefix):]).startswith(PNG_SIGNATURE)
+        assert base64.b64decode(source[len(prefix) :]).startswith(PNG_SIGNATURE)
 
 
 def test_html_references_nothing_external(full_study):
@@ -225,8 +254,9 @@ def test_two_variant_claims_cannot_be_checked(tmp_path):
 
 def test_all_runs_of_a_variant_failed(tmp_path):
     failed = tuple(("lstm_back", seed) for seed in range(3))
-    frames, analysis = _study(tmp_path, variants=("lstm_forw", "lstm_back", "bilstm_concat"),
-                              n_seeds=3, failed=failed)
+    frames, analysis = _study(
+        tmp_path, variants=("lstm_forw", "lstm_back", "bilstm_concat"), n_seeds=3, failed=failed
+    )
     paths = write_report(tmp_path, frames, analysis, svg=False)
     text = paths.markdown.read_text()
     assert "3 runs failed (lstm_back 3)" in text
