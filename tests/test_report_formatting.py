@@ -56,6 +56,19 @@ def test_estimate_without_interval_gives_reason():
     assert fmt_estimate(estimate) == "4 (CI not computed: the rank is 4 on all 8 seeds)"
 
 
+def test_one_sided_estimate():
+    estimate = Estimate(
+        value=120.0,
+        low=90.0,
+        high=None,
+        method="brookmeyer-crowley",
+        note="the upper band never falls to 0.5.",
+    )
+    assert fmt_estimate(estimate) == (
+        "120 (95% CI from 90, upper bound not computed: the upper band never falls to 0.5)"
+    )
+
+
 def test_missing_estimate_gives_reason():
     estimate = Estimate.missing("fewer than half of the runs reached the target")
     assert fmt_estimate(estimate) == (

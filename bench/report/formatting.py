@@ -72,8 +72,14 @@ def fmt_estimate(estimate: Estimate, digits: int = 3, signed: bool = False) -> s
         high = number(estimate.high, digits)
         return f"{text} ({percent}% CI {low} to {high})"
 
-    reason = estimate.note or "no interval was computed"
-    return f"{text} (CI not computed: {reason_text(reason)})"
+    reason = reason_text(estimate.note or "no interval was computed")
+    if is_number(estimate.low):
+        # One-sided: the upper bound is undefined, e.g. a median time whose upper band never
+        # falls to one half.
+        percent = round(estimate.level * 100)
+        low = number(estimate.low, digits)
+        return f"{text} ({percent}% CI from {low}, upper bound not computed: {reason})"
+    return f"{text} (CI not computed: {reason})"
 
 
 def fmt_p(p_value: float | None, reason: str = "") -> str:

@@ -57,7 +57,12 @@ class Footnotes:
         if is_number(estimate.value) and not interval and estimate.note.strip():
             number = fmt_signed if signed else fmt_number
             value = number(estimate.value, digits)
-            return f"{value} (CI not computed, note {self.mark(estimate.note)})"
+            mark = self.mark(estimate.note)
+            if is_number(estimate.low):
+                percent = round(estimate.level * 100)
+                low = number(estimate.low, digits)
+                return f"{value} ({percent}% CI from {low}, upper bound: note {mark})"
+            return f"{value} (CI not computed, note {mark})"
         return fmt_estimate(estimate, digits=digits, signed=signed)
 
     @property

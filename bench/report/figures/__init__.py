@@ -55,7 +55,7 @@ def build_figures(analysis: StudyAnalysis, svg: bool = True) -> tuple[FigureOutp
     """
     styles = variant_styles(analysis.variants)
     variants = tuple(analysis.variants)
-    reference = analysis.settings.reference
+    reference = analysis.settings.reference or "the reference"
     primary = analysis.settings.metric
     target = analysis.time_to_target.target
     common = {"styles": styles, "svg": svg}

@@ -103,6 +103,8 @@ def difference_figure(
     narrow, darker band inside it the pointwise 95% band. A dashed line marks zero difference.
     """
     reference = analysis.settings.reference
+    if reference is None:
+        return skipped(key, title, "the study has no reference variant")
     order = {name: index for index, name in enumerate(analysis.variants)}
     bands = sorted(
         (
