@@ -41,8 +41,8 @@ def base(tmp_path_factory):
 
 
 def _pair(metric, variant_a, variant_b, better):
-    # A significant pair gets a negative difference for the better variant (lower is better
-    # for every metric these claims use); a non-significant pair has a small difference.
+    # Lower is better for every metric these claims use. So a significant pair gets a
+    # negative difference for the better variant, and a non-significant pair a small one.
     sign = -1.0 if better == variant_a else 1.0
     size = 0.1 if better else 0.01
     return PairwiseComparison(

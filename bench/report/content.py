@@ -23,7 +23,7 @@ from bench.report.tables import (
 )
 from bench.stats.results import StudyAnalysis
 
-# Figures of the "Figures" section, grouped under the headings, in report order.
+# Figures of the "Figures" section, grouped under their headings, in report order.
 FIGURE_GROUPS = (
     ("Training loss", ("loss_directions", "loss_merge_modes", "loss_all")),
     ("Held-out curves", ("heldout_accuracy", "heldout_loss")),

@@ -26,7 +26,7 @@ CONFIG_LABELS = {
     "engine": "training engine",
 }
 
-# Longest error message shown per failed run.
+# Maximum length, in characters, of the error message shown per failed run.
 MAX_ERROR_CHARS = 200
 
 # Failed runs listed by name before the rest are only counted.

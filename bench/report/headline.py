@@ -33,7 +33,7 @@ def headline(analysis: StudyAnalysis) -> str:
 
     runner_up = ranking.entries[1]
     pair = find_pair(metric, best.variant, runner_up.variant)
-    standing = (
+    rank_clause = (
         f"over {seeds} it has the best mean rank on {label}, {rank} of "
         f"{len(ranking.entries)} variants"
     )
@@ -42,7 +42,7 @@ def headline(analysis: StudyAnalysis) -> str:
         return (
             f"{best.variant} ranks first, but its comparison with the runner-up "
             f"{runner_up.variant} could not be tested ({reason}), so the ranking is "
-            f"descriptive only: {standing}."
+            f"descriptive only: {rank_clause}."
         )
 
     evidence = (
@@ -51,11 +51,11 @@ def headline(analysis: StudyAnalysis) -> str:
     )
     if pair.better == best.variant:
         return (
-            f"Fastest learner: {best.variant}. {standing[0].upper()}{standing[1:]}, and it "
+            f"Fastest learner: {best.variant}. {rank_clause[0].upper()}{rank_clause[1:]}, and it "
             f"is significantly better than the runner-up {runner_up.variant}: {evidence}."
         )
     return (
-        f"No single fastest learner: {best.variant} ranks first ({standing}), but it is not "
+        f"No single fastest learner: {best.variant} ranks first ({rank_clause}), but it is not "
         f"significantly better than the runner-up {runner_up.variant}: {evidence}. "
         f"Not separated from the first: {_first_group(analysis)}."
     )

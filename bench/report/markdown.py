@@ -103,9 +103,9 @@ def _cell(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    # Markdown would read "<...>" as HTML, "* " as emphasis and a leading "#" as a heading,
-    # so the characters that start markup are escaped; underscores inside words stay as they
-    # are, because GitHub-flavoured Markdown does not treat them as emphasis.
+    # Markdown reads "<...>" as HTML and "[...]" as a link, so the characters that start
+    # markup are escaped. Underscores inside words stay: GitHub-flavoured Markdown does not
+    # treat them as emphasis.
     text = " ".join(str(text).split())
     for character in ("\\", "<", ">", "`", "[", "]"):
         text = text.replace(character, "\\" + character)
