@@ -6,13 +6,16 @@ Usage::
                                      [--resamples N] [--seed S] [--alpha A] [--no-svg]
 
 The study is loaded from its folder, analysed again (the analysis is deterministic for the
-same settings) and its ``report.md``, ``report.html`` and ``figures/`` are rewritten. Nothing
-here imports TensorFlow.
+same settings) and its ``report.md``, ``report.html`` and ``figures/`` are rewritten. Settings
+not given on the command line are taken from the study's ``summary.json`` when it has one, so
+the report matches the analysis of the original run, and from the analysis defaults otherwise.
+Nothing here imports TensorFlow.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -27,6 +30,7 @@ from bench.stats import (
     DEFAULT_SEED,
     analyze,
 )
+from bench.stats.summary_json import SUMMARY_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("study_dir", metavar="STUDY_DIR", help="study folder (holds study.json)")
     parser.add_argument(
         "--metric",
-        default=DEFAULT_METRIC,
+        default=None,
         help=f"primary ranking metric, one of {', '.join(METRICS)} (default {DEFAULT_METRIC})",
     )
     parser.add_argument(
@@ -56,22 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--reference",
-        default=DEFAULT_REFERENCE,
+        default=None,
         help=f"variant the difference curves compare against (default {DEFAULT_REFERENCE})",
     )
     parser.add_argument(
         "--resamples",
         type=int,
-        default=DEFAULT_RESAMPLES,
+        default=None,
         help=f"bootstrap resamples per interval and band (default {DEFAULT_RESAMPLES})",
     )
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default {DEFAULT_SEED})"
+        "--seed", type=int, default=None, help=f"bootstrap seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
         "--alpha",
         type=float,
-        default=DEFAULT_ALPHA,
+        default=None,
         help=f"family-wise error rate of the Holm correction (default {DEFAULT_ALPHA})",
     )
     parser.add_argument(
@@ -104,16 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report.render import write_report
 
     frames = load_study(study_dir)
+    settings = resolve_settings(args, stored_settings(study_dir))
     try:
-        analysis = analyze(
-            frames,
-            metric=args.metric,
-            target=args.target,
-            reference=args.reference,
-            n_resamples=args.resamples,
-            seed=args.seed,
-            alpha=args.alpha,
-        )
+        analysis = analyze(frames, **settings)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -122,3 +119,53 @@ def main(argv: list[str] | None = None) -> int:
     print(paths.markdown)
     print(paths.html)
     return EXIT_OK
+
+
+def stored_settings(study_dir: Path) -> dict:
+    """Return the analysis settings recorded in the study's ``summary.json``, or {} if none.
+
+    An unreadable file is logged and ignored, because the command can still render the report
+    with the defaults.
+    """
+    path = study_dir / SUMMARY_FILE
+    if not path.is_file():
+        return {}
+    try:
+        recorded = json.loads(path.read_text())["settings"]
+        tests = recorded.get("tests", {})
+        found = {
+            "metric": recorded.get("metric"),
+            "target": recorded.get("target"),
+            "reference": recorded.get("reference"),
+            "n_resamples": tests.get("n_resamples"),
+            "seed": tests.get("seed"),
+            "alpha": tests.get("alpha"),
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        logger.warning("Ignoring the settings of %s, which could not be read: %s", path, error)
+        return {}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def resolve_settings(args: argparse.Namespace, stored: dict) -> dict:
+    """Merge the analysis settings: command line first, then ``summary.json``, then defaults."""
+    settings = {
+        "metric": DEFAULT_METRIC,
+        "target": None,
+        "reference": DEFAULT_REFERENCE,
+        "n_resamples": DEFAULT_RESAMPLES,
+        "seed": DEFAULT_SEED,
+        "alpha": DEFAULT_ALPHA,
+    }
+    settings.update(stored)
+    given = {
+        "metric": args.metric,
+        "target": args.target,
+        "reference": args.reference,
+        "n_resamples": args.resamples,
+        "seed": args.seed,
+        "alpha": args.alpha,
+    }
+    settings.update({name: value for name, value in given.items() if value is not None})
+    logger.info("Analysis settings: %s", settings)
+    return settings
