@@ -37,12 +37,20 @@ def finish_study(store: StudyStore, outcome: RunnerOutcome, args: argparse.Names
 
 
 def analyse_and_report(store: StudyStore, frames, args: argparse.Namespace) -> None:
-    """Analyse the stored runs, write summary.json and the report, and print the ranking."""
+    """Analyse the stored runs, write summary.json and the report, and print the ranking.
+
+    Nothing here imports TensorFlow; ``python -m bench.report`` redoes it from the stored runs.
+    """
     from bench.analyze import format_ranking_table, write_summary
     from bench.stats import analyze
 
     analysis = analyze(frames, metric=args.metric, target=args.target, reference=args.reference)
     summary = write_summary(store.path, analysis)
     logger.info("wrote %s", summary)
+
+    from bench.report.render import write_report
+
+    paths = write_report(store.path, frames, analysis)
+    logger.info("wrote %s and %s", paths.markdown, paths.html)
 
     print(format_ranking_table(analysis))

@@ -127,9 +127,14 @@ ALL_BUILTIN = tuple(DEFAULT_VARIANTS) + ("lstm_back_unaligned", "lstm_forw_wide"
 
 
 def _load_user_variant(name: str) -> Variant:
+    from bench.engines.tfsetup import quiet_native_startup, set_thread_environment
+
     module_name, _, attribute = name.partition(":")
+    set_thread_environment()
     try:
-        module = importlib.import_module(module_name)
+        # A user module usually imports Keras, so TensorFlow may start here.
+        with quiet_native_startup():
+            module = importlib.import_module(module_name)
     except ImportError as error:
         raise VariantError(
             f"--variants: cannot import module {module_name!r} for variant {name!r} ({error}); "

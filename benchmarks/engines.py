@@ -113,6 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-main-job", action="store_true", help="time the engines only")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--check",
+        type=Path,
+        help="performance record (JSON written by --json) to compare ratios with",
+    )
+    parser.add_argument(
+        "--max-drop",
+        type=float,
+        default=0.5,
+        help="with --check: fail when a ratio falls by more than this fraction",
+    )
     args = parser.parse_args(argv)
 
     from bench.engines.tfsetup import set_thread_environment
@@ -138,7 +149,28 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    if args.check:
+        return check_ratios(figures, json.loads(args.check.read_text()), args.max_drop)
     return 0
+
+
+def check_ratios(figures: dict, record: dict, max_drop: float) -> int:
+    """Compare each engine ratio with the record; return 1 when one fell by more than max_drop.
+
+    The ratio (reference time over compiled time, both measured in this run) is compared rather
+    than either time, because it mostly cancels the speed of the machine.
+    """
+    recorded = {row["variant"]: row["ratio"] for row in record["engines"]}
+    failed = False
+    for row in figures["engines"]:
+        floor = recorded[row["variant"]] * (1 - max_drop)
+        verdict = "ok" if row["ratio"] >= floor else "FELL"
+        failed |= verdict != "ok"
+        print(
+            f"{row['variant']:<14} ratio {row['ratio']:.0f}x, record "
+            f"{recorded[row['variant']]:.0f}x, floor {floor:.0f}x: {verdict}"
+        )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

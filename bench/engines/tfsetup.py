@@ -33,7 +33,7 @@ _STARTUP_NOISE = re.compile(r"^(I0000 |WARNING: All log messages before absl::In
 
 
 @contextlib.contextmanager
-def _quiet_native_startup():
+def quiet_native_startup():
     """Capture file descriptor 2 while importing, then pass on every line that is not noise."""
     if "tensorflow" in sys.modules:
         yield
@@ -61,7 +61,7 @@ def start_tensorflow():
     settings cannot change, so they are checked instead of set.
     """
     set_thread_environment()
-    with _quiet_native_startup():
+    with quiet_native_startup():
         import tensorflow as tf
 
     try:
