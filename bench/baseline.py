@@ -28,7 +28,7 @@ logger = logging.getLogger("bench.baseline")
 
 DEFAULT_BASELINE = Path("reports/baseline")
 # What the baseline keeps: enough for bench.compare and for a reader, without the per-run curves.
-KEPT_FILES = ("study.json", "metrics.csv", "summary.json", "report.md")
+KEPT_FILES = ("study.json", "metrics.csv", "summary.json")
 
 
 def run_arguments(config: StudyConfig) -> list[str]:
