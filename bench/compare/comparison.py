@@ -126,9 +126,7 @@ def compare_studies(
             f"current has {', '.join(cur_order)}"
         )
 
-    variants = tuple(
-        _compare_variant(baseline, current, name, pairing, margins) for name in common
-    )
+    variants = tuple(_compare_variant(baseline, current, name, pairing, margins) for name in common)
     return StudyComparison(
         baseline_folder=baseline.folder,
         current_folder=current.folder,

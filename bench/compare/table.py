@@ -28,9 +28,7 @@ COLUMNS = (
 
 def table_rows(comparison: StudyComparison) -> list[tuple[str, ...]]:
     """Return one row of cells per variant and metric, in `COLUMNS` order."""
-    return [
-        _row(item.variant, metric) for item in comparison.variants for metric in item.metrics
-    ]
+    return [_row(item.variant, metric) for item in comparison.variants for metric in item.metrics]
 
 
 def metric_notes(comparison: StudyComparison) -> list[str]:
