@@ -12,6 +12,14 @@ import signal
 import sys
 from pathlib import Path
 
+from bench.backends import (
+    BACKENDS,
+    DEFAULT_RETRIES,
+    BackendChoice,
+    BackendError,
+    choose_backend,
+    scheduler_address,
+)
 from bench.cli_types import fraction, whole_number
 from bench.config import DEFAULT_VARIANTS, ENGINES, ConfigError, StudyConfig
 from bench.metrics import DEFAULT_TARGET, METRICS
@@ -22,6 +30,7 @@ from bench.variants import VariantError, parse_variant_list
 logger = logging.getLogger("bench.run")
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_STORE_FAILED = 3
 DEFAULTS = StudyConfig()
 
 
@@ -89,6 +98,28 @@ def build_parser() -> argparse.ArgumentParser:
         type=whole_number(1),
         default=os.cpu_count() or 1,
         help="worker processes (default: all cores)",
+    )
+    add(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="where runs execute: 'loky' worker processes on this machine, or 'dask': a local "
+        "cluster of --n-jobs worker processes, or the cluster of --scheduler; unset means dask "
+        "with --scheduler and loky without",
+    )
+    add(
+        "--scheduler",
+        type=scheduler_address,
+        default=None,
+        help="address of a running Dask scheduler, such as tcp://10.0.0.5:8786; its workers "
+        "set the parallelism and need bench installed",
+    )
+    add(
+        "--retries",
+        type=whole_number(0),
+        default=DEFAULT_RETRIES,
+        help="times the runs lost with a dead worker are dispatched again before the study "
+        "ends incomplete",
     )
     add(
         "--root-seed",
@@ -160,10 +191,14 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def open_store(config: StudyConfig, args: argparse.Namespace) -> StudyStore:
+def open_store(
+    config: StudyConfig, args: argparse.Namespace, backend: BackendChoice | None = None
+) -> StudyStore:
     """Create or resume the study folder named by ``--out``."""
     out = args.out if args.out is not None else Path("reports") / f"study-{config.hash()}"
-    settings = {"n_jobs": args.n_jobs, "backend": "loky"}
+    if backend is None:
+        backend = choose_backend(args.backend, args.scheduler, args.n_jobs)
+    settings = backend.settings()
     if args.resume:
         return StudyStore.resume(out, config, settings)
     return StudyStore.create(out, config, settings)
@@ -181,18 +216,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         check_reference(args, config)
-        store = open_store(config, args)
-    except (ConfigError, VariantError, StoreError) as error:
+        backend = choose_backend(args.backend, args.scheduler, args.n_jobs)
+        store = open_store(config, args, backend)
+    except (ConfigError, VariantError, StoreError, BackendError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
 
     from bench.finish import finish_study
-    from bench.runner import run_study
+    from bench.runner import StudyWriteError, run_study
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        outcome = run_study(store, n_jobs=args.n_jobs, show_progress=not args.quiet)
+        outcome = run_study(
+            store,
+            n_jobs=args.n_jobs,
+            backend=backend,
+            retries=args.retries,
+            show_progress=not args.quiet,
+        )
         return finish_study(store, outcome, args)
+    except BackendError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except StudyWriteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_STORE_FAILED
     finally:
         signal.signal(signal.SIGTERM, previous)
         store.close()
