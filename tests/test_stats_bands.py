@@ -27,14 +27,45 @@ def test_row_quantile_infinite_tail():
 def test_band_one_seed_not_defined(rng):
     arrays = band_of(rng.normal(size=(1, 10)), rng, 999)
     assert arrays.pointwise is None
-    assert arrays.note == "bands not defined: only one seed, and a bootstrap band needs two"
+    assert arrays.note == "bands not defined: only one seed, and a bootstrap band needs three"
 
 
 def test_band_two_seeds_not_defined(rng):
-    # Half of all resamples of 2 seeds repeat one seed, so the studentized quantile is infinite.
     arrays = band_of(rng.normal(size=(2, 10)), rng, 999)
     assert arrays.simultaneous is None
-    assert arrays.note.startswith("bands not defined: with 2 seeds")
+    assert arrays.note == "bands not defined: 2 seeds, and a bootstrap band needs 3"
+
+
+def test_band_defined_when_one_seed_differs(rng):
+    # Early held-out accuracy: 29 of 30 seeds predict the same classes, one differs. About a
+    # third of resamples miss that seed; before regularisation their t* was infinite.
+    matrix = np.full((30, 5), 0.52)
+    matrix[:, 3:] = rng.uniform(0.8, 0.9, size=(30, 2))
+    matrix[7, 0] = 0.61
+    arrays = band_of(matrix, rng, 999)
+    assert arrays.note == ""
+    assert np.all(np.isfinite(arrays.simultaneous[0]))
+    assert arrays.simultaneous[0][0] < 0.52 + 0.09 / 30 < arrays.simultaneous[1][0]
+
+
+def test_loss_band_cut_at_zero(rng):
+    # One seed with a huge loss makes the symmetric band reach below zero before the cut.
+    loss = {name: np.abs(rng.normal(0.05, 0.01, size=(10, 6))) for name in ("lstm_forw",)}
+    loss["lstm_forw"][0, 2] = 5.0
+    held = {"lstm_forw": np.full((10, 3), 0.3)}
+    acc = {"lstm_forw": np.full((10, 3), 0.9)}
+    frames = frames_from_arrays(loss, held, acc)
+    bands = curve_bands(
+        {"curves": frames.curves, "heldout": frames.heldout},
+        frames.runs,
+        ("lstm_forw",),
+        None,
+        seed=1,
+        n_resamples=999,
+    )
+    loss_band = next(b for b in bands if b.quantity == "loss")
+    assert loss_band.simultaneous_low.min() == 0.0
+    assert loss_band.pointwise_low.min() >= 0.0
 
 
 def test_band_constant_epoch_zero_width(rng):
@@ -126,7 +157,7 @@ def test_curve_bands_one_seed_note(rng):
         n_resamples=999,
     )
     assert bands[0].pointwise_low is None
-    assert bands[0].note == "bands not defined: only one seed, and a bootstrap band needs two"
+    assert bands[0].note == "bands not defined: only one seed, and a bootstrap band needs three"
 
 
 def test_curve_bands_arrays_read_only(rng):

@@ -288,9 +288,9 @@ def _mean_caption(quantity, bands, missing, analysis) -> str:
     parts = [f"Lines: mean {QUANTITY_NAMES[quantity]} over seeds."]
     if any(band.pointwise_low is not None for band in bands):
         parts.append(
-            f"Shaded: pointwise {round(tests.confidence_level * 100)}% percentile bootstrap "
+            f"Shaded: pointwise {round(tests.confidence_level * 100)}% studentized bootstrap "
             f"band of the mean ({tests.n_resamples} resamples of seeds), valid at each epoch "
-            "separately."
+            "separately and cut to the range the quantity can take."
         )
     else:
         parts.append("No band is drawn, because no variant has a band (the reasons follow).")
