@@ -57,7 +57,8 @@ class RunnerOutcome:
         Runs that were dispatched to workers but never returned because a worker died, once per
         loss, in the order they were lost. A run lost twice appears twice.
     attempts : int
-        Times the runner dispatched the missing runs: 1, plus one per retry after a loss.
+        Rounds of dispatch: 1, plus one per round that dispatched lost runs again or that
+        followed such a round.
     """
 
     planned: int
@@ -190,18 +191,34 @@ def _train_missing(
     progress: tqdm,
     tally: _Tally,
 ) -> None:
-    """Dispatch the missing runs until none is left that was lost at most ``retries`` times."""
+    """Dispatch the missing runs until none is left that was lost at most ``retries`` times.
+
+    When a worker dies, every run in flight is lost, but only one of them may have caused it.
+    Lost runs are therefore dispatched again one at a time, before the runs not yet tried, so a
+    later loss is charged to the one run that was executing.
+    """
     while True:
         losses = Counter(tally.lost)
         tasks = [run for run in plan(store.config, store.finished_runs()) if losses[run] <= retries]
+        suspects = [run for run in tasks if losses[run]]
         if not tasks:
             return
+
         tally.attempts += 1
-        lost, error = _dispatch(store, tasks, train, active.worker_lost_errors, progress, tally)
-        if not lost:
+        lost, error = _dispatch(
+            store,
+            suspects or tasks,
+            train,
+            active.worker_lost_errors,
+            progress,
+            tally,
+            one_at_a_time=bool(suspects),
+        )
+        if lost:
+            tally.lost.extend(lost)
+            _log_loss(lost, error, Counter(tally.lost), retries)
+        elif not suspects:
             return
-        tally.lost.extend(lost)
-        _log_loss(lost, error, Counter(tally.lost), retries)
 
 
 def _dispatch(
@@ -211,6 +228,7 @@ def _dispatch(
     worker_lost_errors: tuple[type[BaseException], ...],
     progress: tqdm,
     tally: _Tally,
+    one_at_a_time: bool = False,
 ) -> tuple[tuple[Run, ...], BaseException | None]:
     """Run ``tasks`` once; on a dead worker, return the runs dispatched but not returned."""
     config = store.config
@@ -226,9 +244,11 @@ def _dispatch(
 
     # One run per batch and no more dispatched runs than slots, so a dead worker loses at most
     # the runs that were executing. Auto-batching would group many short runs into one batch.
-    results = Parallel(return_as="generator_unordered", batch_size=1, pre_dispatch="n_jobs")(
-        calls()
-    )
+    results = Parallel(
+        return_as="generator_unordered",
+        batch_size=1,
+        pre_dispatch="1" if one_at_a_time else "n_jobs",
+    )(calls())
     try:
         for result in results:
             with lock:
@@ -267,21 +287,22 @@ def _close_quietly(results) -> None:
 
 
 def _log_loss(lost: tuple[Run, ...], error, losses: Counter, retries: int) -> None:
+    # loky's TerminatedWorkerError runs to several paragraphs; its first sentence says what
+    # happened.
+    summary = str(error).strip().split(". ")[0].splitlines()[0] if str(error).strip() else ""
     logger.warning(
         "a worker died (%s: %s); %d runs in flight were lost: %s",
         type(error).__name__,
-        error,
+        summary,
         len(lost),
         format_runs(lost),
     )
     given_up = [run for run in lost if losses[run] > retries]
     if given_up:
         logger.error(
-            "not retrying %d runs lost %d times (--retries %d): %s",
-            len(given_up),
-            retries + 1,
-            retries,
+            "giving up on %s: lost more than --retries %d times",
             format_runs(given_up),
+            retries,
         )
     if len(given_up) < len(lost):
         logger.warning("dispatching the missing runs again")
@@ -292,11 +313,12 @@ def _log_recovery(lost: tuple[Run, ...], missing: tuple[Run, ...], attempts: int
     distinct = list(dict.fromkeys(lost))
     still_lost = [run for run in distinct if run in missing_runs]
     recovered = len(distinct) - len(still_lost)
-    logger.warning(
-        "%d runs lost with dead workers were trained again and stored (%d dispatches)",
-        recovered,
-        attempts,
-    )
+    if recovered:
+        logger.warning(
+            "%d runs lost with dead workers were trained again and stored (%d dispatch rounds)",
+            recovered,
+            attempts,
+        )
     if still_lost:
         logger.error(
             "%d runs lost with dead workers are still missing: %s",
