@@ -185,11 +185,22 @@ def test_swapped_pair_flips_effects(rng):
     assert swapped.prob_improvement.value == pytest.approx(1 - pair.prob_improvement.value)
 
 
-def test_pair_constant_difference_interval_not_defined():
+def test_unanimous_wins_use_exact_binomial_interval():
+    # Clopper-Pearson for 10 wins of 10 at 95%: lower bound 0.025 ** (1 / 10) = 0.69150.
     wide = _wide({"a": np.arange(10.0), "b": np.arange(10.0) + 1.0})
     pair = compare_pairs(wide, LOSS, SETTINGS)[0][0]
     assert pair.prob_improvement.value == 1.0
-    assert pair.prob_improvement.note.startswith("not defined: all 10 values equal 1")
+    assert pair.prob_improvement.method == "clopper-pearson"
+    assert pair.prob_improvement.low == pytest.approx(0.69150, abs=1e-5)
+    assert pair.prob_improvement.high == 1.0
+
+
+def test_unanimous_wins_swapped_consistent():
+    wide = _wide({"a": np.arange(10.0), "b": np.arange(10.0) + 1.0})
+    swapped = compare_pairs(wide, LOSS, SETTINGS)[0][0].swapped().prob_improvement
+    assert swapped.value == 0.0
+    assert swapped.low == 0.0
+    assert swapped.high == pytest.approx(1 - 0.69150, abs=1e-5)
 
 
 def test_holm_family_type_one_error_at_most_alpha(rng):

@@ -232,13 +232,38 @@ def _compare_one(wide, spec, settings, variant_a, variant_b):
     median_difference = _quiet_estimate(differences, "median", rng_median, settings)
     rng_win = child_rng(settings.seed, "prob_improvement", spec.name, variant_a, variant_b)
     wins = win_indicators(differences, spec.higher_is_better)
-    prob_improvement = _quiet_estimate(wins, "mean", rng_win, settings)
+    prob_improvement = _probability_of_improvement(wins, rng_win, settings)
 
     notes = [test.note]
     if n_missing:
         notes.append(f"{n_missing} seeds without a value for both variants left out")
     note = "; ".join(part for part in notes if part)
     return test, len(both), n_zero, median_difference, prob_improvement, note
+
+
+def _probability_of_improvement(wins: np.ndarray, rng, settings) -> Estimate:
+    """Estimate P(A better than B) from per-seed win indicators (1, 0, or 0.5 for a tie).
+
+    When one variant wins on every seed, the bootstrap has no spread; the exact
+    (Clopper-Pearson) binomial interval of the win count is used instead, which stays valid
+    when the estimate is later complemented for the reversed pair.
+    """
+    unanimous = wins.size >= 2 and np.all(wins == wins[0]) and wins[0] in (0.0, 1.0)
+    if not unanimous:
+        return _quiet_estimate(wins, "mean", rng, settings)
+
+    won = int(wins.sum())
+    interval = stats.binomtest(won, wins.size).proportion_ci(
+        confidence_level=settings.confidence_level, method="exact"
+    )
+    note = (
+        f"the same variant was better on all {wins.size} seeds, so the bootstrap has no "
+        "spread; exact binomial interval"
+    )
+    return Estimate(
+        won / wins.size, interval.low, interval.high, "clopper-pearson", note,
+        settings.confidence_level,
+    )  # fmt: skip
 
 
 def _quiet_estimate(values, statistic, rng, settings) -> Estimate:

@@ -41,8 +41,9 @@ class Estimate:
         How the interval was obtained: "bca" (bias-corrected and accelerated bootstrap),
         "percentile" (percentile bootstrap, the fallback when BCa is not defined),
         "km-band" (median time to target: where the pointwise Kaplan-Meier band crosses 0.5),
-        "normal" (estimate plus or minus z times the standard error), or "none" when no interval
-        was computed.
+        "normal" (estimate plus or minus z times the standard error), "clopper-pearson" (exact
+        binomial interval, for a probability of improvement won on every seed), or "none" when
+        no interval was computed.
     note : str
         Empty when the estimate and interval are both defined by the stated method. Otherwise a
         sentence that explains what could not be computed and why, or which fallback was used.
