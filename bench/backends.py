@@ -146,7 +146,7 @@ def open_backend(choice: BackendChoice) -> Iterator[ActiveBackend]:
         slots = _check_dask_workers(client)
         client.subscribe_topic("all", _log_worker_removal)
         try:
-            with parallel_config(backend="dask", client=client):
+            with parallel_config(backend=_dask_backend(client)):
                 yield ActiveBackend(
                     description=description,
                     slots=slots,
@@ -156,6 +156,33 @@ def open_backend(choice: BackendChoice) -> Iterator[ActiveBackend]:
             # Unsubscribed first, the scheduler does not try to send this client the event of
             # its own departure (which it logs as a critical error).
             client.unsubscribe_topic("all")
+
+
+def _dask_backend(client):
+    """Return joblib's Dask backend for ``client``, made to report runs that fail on the scheduler.
+
+    joblib 1.6's Dask backend passes a task's result to joblib's completion callback only when
+    the task succeeds. A task that the scheduler fails, with KilledWorker after its worker died
+    or with CancelledError, only sets the exception on the backend's own future, so
+    ``Parallel`` waits for it forever. Here that exception is also handed to the completion
+    callback, which raises it from ``Parallel``, where the runner counts the run as lost.
+    """
+    # NOTE: joblib._dask is joblib's private module; its backend class is only public by name.
+    from joblib._dask import DaskDistributedBackend
+
+    class DaskBackendRaisingLostTasks(DaskDistributedBackend):
+        def submit(self, func, callback=None):
+            future = super().submit(func, callback=callback)
+            if callback is not None:
+
+                def report_failure(done):
+                    if done.exception() is not None:
+                        callback(done.exception())
+
+                future.add_done_callback(report_failure)
+            return future
+
+    return DaskBackendRaisingLostTasks(client=client)
 
 
 @contextlib.contextmanager
