@@ -270,7 +270,7 @@ def test_killed_worker_without_retries_then_resume(reference_study, tmp_path):
 
     _kill_worker_after_first_run(out, process)
     stdout, stderr = process.communicate(timeout=600)
-    kept = {p.name: p.read_bytes() for p in iter_run_files(out)}
+    kept = {p.relative_to(out): p.read_bytes() for p in iter_run_files(out)}
 
     assert process.returncode == EXIT_INCOMPLETE, stderr
     assert "runs in flight were lost:" in stderr
@@ -279,7 +279,7 @@ def test_killed_worker_without_retries_then_resume(reference_study, tmp_path):
     assert 1 <= len(kept) < 12
 
     assert main([*E2E_ARGS, "--out", str(out), "--resume"]) == 0
-    assert {p.name: p.read_bytes() for p in iter_run_files(out) if p.name in kept} == kept
+    assert {name: (out / name).read_bytes() for name in kept} == kept
     _assert_same_study(out, reference_study)
 
 
