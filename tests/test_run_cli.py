@@ -51,6 +51,8 @@ def stored_study(tmp_path_factory) -> Path:
         ("--n-jobs", "0", r"--n-jobs: must be a whole number >= 1; got '0'"),
         ("--learning-rate", "-1", r"--learning-rate: must be a number in \(0, 1\]; got '-1'"),
         ("--engine", "fast", r"--engine: invalid choice: 'fast'"),
+        ("--target", "1.5", r"--target: must be a number in \(0, 1\]; got '1.5'"),
+        ("--metric", "speed", r"--metric: invalid choice: 'speed'"),
     ],
 )
 def test_bad_number_rejected(option, value, message, stored_study, capsys):
@@ -74,6 +76,13 @@ def test_unknown_variant_rejected(stored_study, capsys):
     assert "unknown variant 'lstm_sideways'" in error
     assert "bilstm_concat" in error
     assert _folder_digest(stored_study) == before
+
+
+def test_unknown_reference_rejected(stored_study, capsys):
+    code = main([*SMALL, "--reference", "bilstm_sum", "--out", str(stored_study), "--resume"])
+
+    assert code == EXIT_USAGE
+    assert "--reference: 'bilstm_sum' is not a variant of this study" in capsys.readouterr().err
 
 
 def test_out_is_file_rejected(tmp_path, capsys):
