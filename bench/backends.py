@@ -23,7 +23,7 @@ BACKENDS = ("loky", "dask")
 # Times the runs lost with a dead worker are dispatched again before the study ends incomplete.
 DEFAULT_RETRIES = 2
 
-# Seconds to wait for a remote scheduler to answer, and then for its first worker to connect.
+# Seconds to wait for a remote scheduler to respond, and then for its first worker to connect.
 CONNECT_TIMEOUT_S = 30
 WORKER_WAIT_S = 60
 
@@ -36,7 +36,7 @@ class BackendError(RuntimeError):
 
 @dataclass(frozen=True)
 class BackendChoice:
-    """Where the runs of a study execute.
+    """Execution target of a study's runs.
 
     Attributes
     ----------
@@ -144,6 +144,8 @@ def open_backend(choice: BackendChoice) -> Iterator[ActiveBackend]:
         from distributed import KilledWorker
 
         slots = _check_dask_workers(client)
+        if choice.scheduler is not None:
+            description += f" ({slots} worker threads; --n-jobs does not apply)"
         client.subscribe_topic("all", _log_worker_removal)
         try:
             with parallel_config(backend=_dask_backend(client)):
@@ -215,8 +217,8 @@ def _dask_client(choice: BackendChoice):
                 processes=True,
                 host="127.0.0.1",
                 scheduler_port=0,
-                # The scheduler serves HTTP even without a dashboard; port 0 keeps it on a free
-                # loopback port instead of a fixed 8787 that another study may hold.
+                # The scheduler serves HTTP even without a dashboard. Port 0 puts it on a free
+                # loopback port, because the fixed default 8787 may be taken by another study.
                 scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                 env=dict(THREAD_ENV),
             )

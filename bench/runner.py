@@ -110,8 +110,8 @@ def _give_dask_sizeof_its_own_generator() -> None:
     # with dask.sizeof, which samples long lists and dicts with the same global `random`
     # (dask 2026.8). A heartbeat sent during a model build thus changed the run's initial
     # weights. The size estimate only needs some sample, so it gets a generator of its own.
-    # NOTE: other draws from the global `random` by background threads (network retry jitter
-    # in distributed) would still change a build; none happen in a healthy cluster.
+    # NOTE: other background draws from the global `random` would still change a build. The
+    # ones found in distributed are retry jitter after network errors, absent in a healthy cluster.
     sizeof_module = sys.modules.get("dask.sizeof")
     if sizeof_module is not None and getattr(sizeof_module, "random", None) is random:
         sizeof_module.random = random.Random(0)
@@ -287,8 +287,8 @@ def _close_quietly(results) -> None:
 
 
 def _log_loss(lost: tuple[Run, ...], error, losses: Counter, retries: int) -> None:
-    # loky's TerminatedWorkerError runs to several paragraphs; its first sentence says what
-    # happened.
+    # loky's TerminatedWorkerError runs to several paragraphs, and its first sentence states
+    # what happened.
     summary = str(error).strip().split(". ")[0].splitlines()[0] if str(error).strip() else ""
     logger.warning(
         "a worker died (%s: %s); %d runs in flight were lost: %s",

@@ -126,7 +126,7 @@ def test_lost_runs_completed_on_resume(tmp_path):
         first = run_study(store, n_jobs=2, retries=0, show_progress=False, train=trainer)
     finally:
         store.close()
-    kept = _stored_losses(folder)
+    stored_before = _stored_losses(folder)
 
     store = StudyStore.resume(folder, FAST_CONFIG, {"n_jobs": 2, "backend": "loky"})
     try:
@@ -138,7 +138,7 @@ def test_lost_runs_completed_on_resume(tmp_path):
     # Rounds: all runs until the loss; the runs not yet tried (lost runs are not retried).
     assert first.attempts == 2
     assert set(first.missing) == set(first.lost)
-    assert kept == {run: stand_in_curve(*run) for run in kept}
+    assert stored_before == {run: stand_in_curve(*run) for run in stored_before}
     assert second.missing == ()
     assert second.lost == ()
     assert _stored_losses(folder) == {run: stand_in_curve(*run) for run in _all_runs()}
@@ -270,16 +270,16 @@ def test_killed_worker_without_retries_then_resume(reference_study, tmp_path):
 
     _kill_worker_after_first_run(out, process)
     stdout, stderr = process.communicate(timeout=600)
-    kept = {p.relative_to(out): p.read_bytes() for p in iter_run_files(out)}
+    stored_before = {p.relative_to(out): p.read_bytes() for p in iter_run_files(out)}
 
     assert process.returncode == EXIT_INCOMPLETE, stderr
     assert "runs in flight were lost:" in stderr
     assert "runs lost with dead workers are still missing:" in stderr
     assert f"runs missing; complete with --resume --out {out}" in stdout
-    assert 1 <= len(kept) < 12
+    assert 1 <= len(stored_before) < 12
 
     assert main([*E2E_ARGS, "--out", str(out), "--resume"]) == 0
-    assert {name: (out / name).read_bytes() for name in kept} == kept
+    assert {name: (out / name).read_bytes() for name in stored_before} == stored_before
     _assert_same_study(out, reference_study)
 
 
