@@ -195,7 +195,8 @@ def _train_missing(
 
     When a worker dies, every run in flight is lost, but only one of them may have caused it.
     Lost runs are therefore dispatched again one at a time, before the runs not yet tried, so a
-    later loss is charged to the one run that was executing.
+    later loss is charged to the one run that was executing. A run that had just returned but
+    was not yet stored when the worker died is charged too, which is rare.
     """
     while True:
         losses = Counter(tally.lost)
