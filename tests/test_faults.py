@@ -1,9 +1,9 @@
-"""Faults during a study: dead workers, an unwritable study folder.
+"""Faults during a study: dead workers, a killed main process on Dask, an unwritable folder.
 
 The fast tests run the runner with a stand-in training function that needs no TensorFlow and
 kills its own worker process with SIGKILL on chosen runs. The end-to-end tests train real models
-through ``bench.run`` and kill a worker from outside. Stopping the main process and a second
-process on the same folder are tested in test_study.py.
+through ``bench.run`` and kill a worker from outside. Stopping the main process of a loky study
+and a second process on the same folder are tested in test_study.py.
 """
 
 import errno
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 
 from bench.config import StudyConfig
@@ -280,6 +281,28 @@ def test_killed_worker_without_retries_then_resume(reference_study, tmp_path):
 
     assert main([*E2E_ARGS, "--out", str(out), "--resume"]) == 0
     assert {name: (out / name).read_bytes() for name in stored_before} == stored_before
+    _assert_same_study(out, reference_study)
+
+
+def test_killed_main_process_with_dask_cluster(reference_study, tmp_path):
+    out = tmp_path / "study"
+    process = _start_study(out, "--backend", "dask")
+    deadline = time.monotonic() + 240
+    while len(iter_run_files(out)) < 3:
+        assert process.poll() is None, f"study ended before 3 runs: {process.stderr.read()}"
+        assert time.monotonic() < deadline, "3 runs not stored within 240 s"
+        time.sleep(0.02)
+    children = psutil.Process(process.pid).children(recursive=True)
+
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    _, alive = psutil.wait_procs(children, timeout=60)
+
+    assert process.returncode == -signal.SIGKILL
+    assert children
+    assert alive == []
+    assert load_study(out).runs["status"].eq("ok").all()
+    assert main([*E2E_ARGS, "--backend", "dask", "--out", str(out), "--resume"]) == 0
     _assert_same_study(out, reference_study)
 
 
