@@ -36,6 +36,16 @@ def finish_study(store: StudyStore, outcome: RunnerOutcome, args: argparse.Names
     return EXIT_OK
 
 
+def run_count_line(frames) -> str:
+    """Return "runs: 178 ok, 2 diverged, 0 failed (of 180 planned)" for the stored runs."""
+    counts = frames.runs["status"].value_counts()
+    planned = len(frames.config["variants"]) * frames.config["n_seeds"]
+    parts = ", ".join(
+        f"{int(counts.get(status, 0))} {status}" for status in ("ok", "diverged", "failed")
+    )
+    return f"runs: {parts} (of {planned} planned)"
+
+
 def analyse_and_report(store: StudyStore, frames, args: argparse.Namespace) -> None:
     """Analyse the stored runs, write summary.json and the report, and print the ranking.
 
@@ -54,3 +64,4 @@ def analyse_and_report(store: StudyStore, frames, args: argparse.Namespace) -> N
     logger.info("wrote %s and %s", paths.markdown, paths.html)
 
     print(format_ranking_table(analysis))
+    print(run_count_line(frames))
