@@ -92,8 +92,9 @@ def test_killed_worker_run_retried(tmp_path, caplog):
 
     assert outcome.missing == ()
     assert ("bilstm_sum", 2) in outcome.lost
-    # Rounds: all runs; the lost runs one at a time; the runs not yet tried.
-    assert outcome.attempts == 3
+    # Rounds: all runs; the lost runs one at a time; the runs not yet tried, unless a loaded
+    # machine let the other worker finish them all before the victim's worker died.
+    assert outcome.attempts in (2, 3)
     assert outcome.completed == len(_all_runs())
     assert "runs in flight were lost" in caplog.text
     assert "bilstm_sum seed 2" in caplog.text
