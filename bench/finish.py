@@ -16,10 +16,19 @@ def finish_study(store: StudyStore, outcome: RunnerOutcome, args: argparse.Names
     """Write every output of the study folder, print the ranking and return the exit code."""
     from bench.run import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_OK
 
-    frames = write_exports(store.path, target=args.target)
+    # Record the end first, so the analysis and report read a finished header. A resumed study
+    # that had nothing left to train keeps the end time it already had.
     if not outcome.missing:
-        store.mark_finished()
+        nothing_trained = outcome.planned == 0
+        store.mark_finished(store.previous_finished_at if nothing_trained else None)
+    frames = write_exports(store.path, target=args.target)
 
+    if outcome.missing:
+        print(
+            f"note: the study is incomplete ({len(frames.runs)} of "
+            f"{len(frames.config['variants']) * frames.config['n_seeds']} runs stored); "
+            "the results below use the stored runs only"
+        )
     if frames.runs.empty:
         print("no run is stored yet, so there is nothing to analyse")
     else:
@@ -27,11 +36,18 @@ def finish_study(store: StudyStore, outcome: RunnerOutcome, args: argparse.Names
     print(f"study folder: {store.path}")
 
     how_to_resume = f"complete with --resume --out {store.path}"
+    n_failed = int((frames.runs["status"] == "failed").sum()) if not frames.runs.empty else 0
     if outcome.interrupted:
         print(f"interrupted: {len(outcome.missing)} runs missing; {how_to_resume}")
         return EXIT_INTERRUPTED
     if outcome.missing:
         print(f"incomplete: {len(outcome.missing)} runs missing; {how_to_resume}")
+        return EXIT_INCOMPLETE
+    if n_failed:
+        print(
+            f"failed: {n_failed} runs raised an error; the messages are in the report's run "
+            "details and in runs/<variant>/seed-NNNN.json"
+        )
         return EXIT_INCOMPLETE
     return EXIT_OK
 

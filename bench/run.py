@@ -34,12 +34,22 @@ EXIT_STORE_FAILED = 3
 DEFAULTS = StudyConfig()
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Append "(default: ...)" only where it informs: not to flags, unset values or help texts
+    that state their default already."""
+
+    def _get_help_string(self, action):
+        if "default:" in (action.help or "") or action.default in (None, False):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``python -m bench.run``."""
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
         description="Train every variant over many seeds, store each run, and rank learning speed.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     add = parser.add_argument
     add(
@@ -237,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         return finish_study(store, outcome, args)
     except BackendError as error:
         print(f"error: {error}", file=sys.stderr)
+        if not args.resume:
+            store.discard_if_empty()
         return EXIT_USAGE
     except StudyWriteError as error:
         print(f"error: {error}", file=sys.stderr)

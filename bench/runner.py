@@ -9,6 +9,7 @@ retries instead of the study.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import sys
 import threading
@@ -23,7 +24,7 @@ from tqdm import tqdm
 from bench.backends import DEFAULT_RETRIES, ActiveBackend, BackendChoice, open_backend
 from bench.config import StudyConfig
 from bench.engines.result import RunResult
-from bench.engines.worker import train_one
+from bench.engines.worker import MAIN_PID_ENV, train_one
 from bench.store import StudyStore
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,8 @@ def run_study(
     """
     if isinstance(backend, str):
         backend = BackendChoice(name=backend, n_jobs=n_jobs)
+    # Workers started from here inherit it and exit if this process is killed.
+    os.environ[MAIN_PID_ENV] = str(os.getpid())
     config = store.config
     planned = len(plan(config, store.finished_runs()))
 

@@ -85,6 +85,8 @@ class StudyStore:
         self.path = path
         self.header = header
         self._lock_handle = lock_handle
+        # End time of the previous session of a resumed study; None for a new one.
+        self.previous_finished_at: str | None = None
 
     @classmethod
     def create(cls, path: str | Path, config: StudyConfig, run_settings: dict) -> StudyStore:
@@ -141,9 +143,11 @@ class StudyStore:
                 "choose another --out folder:\n  " + "\n  ".join(differences)
             )
 
+        previous_end = header["provenance"].get("finished_at")
         header["provenance"].update(run_settings, finished_at=None)
         header["provenance"]["sessions"] = header["provenance"].get("sessions", 1) + 1
         store = cls(path, header, lock)
+        store.previous_finished_at = previous_end
         store.write_header()
         return store
 
@@ -171,10 +175,24 @@ class StudyStore:
         """Rewrite ``study.json`` atomically."""
         write_atomic(self.path / STUDY_FILE, json.dumps(self.header, indent=2))
 
-    def mark_finished(self) -> None:
-        """Record the end time of this session."""
-        self.header["provenance"]["finished_at"] = now_iso()
+    def mark_finished(self, at: str | None = None) -> None:
+        """Record the end time of the study: ``at``, or now."""
+        self.header["provenance"]["finished_at"] = at or now_iso()
         self.write_header()
+
+    def discard_if_empty(self) -> None:
+        """Remove ``study.json`` and the lock of a study that stored no run, and the folder if
+        nothing else is left, so that a failed start leaves no study behind."""
+        if self.finished_runs():
+            return
+        (self.path / STUDY_FILE).unlink(missing_ok=True)
+        self.close()
+        (self.path / LOCK_FILE).unlink(missing_ok=True)
+        runs = self.path / RUNS_DIR
+        if runs.is_dir() and not any(runs.iterdir()):
+            runs.rmdir()
+        if not any(self.path.iterdir()):
+            self.path.rmdir()
 
     def close(self) -> None:
         """Release the folder lock."""

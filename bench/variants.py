@@ -130,6 +130,11 @@ def _load_user_variant(name: str) -> Variant:
     from bench.engines.tfsetup import quiet_native_startup, set_thread_environment
 
     module_name, _, attribute = name.partition(":")
+    if not module_name or module_name.startswith(".") or not attribute:
+        raise VariantError(
+            f"--variants: invalid user variant {name!r}; write MODULE:FUNCTION with an absolute "
+            "module name, such as my_models:gru"
+        )
     set_thread_environment()
     try:
         # A user module usually imports Keras, so TensorFlow may start here.

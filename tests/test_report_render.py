@@ -1,9 +1,11 @@
 """Tests of the rendered report: sections, self-contained HTML, determinism, awkward studies."""
 
 import base64
+import dataclasses
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 
 from bench.frames import load_study
@@ -280,3 +282,19 @@ def test_write_report_rejects_missing_folder(tmp_path, full_study):
     _, frames, analysis, _ = full_study
     with pytest.raises(NotADirectoryError, match="study_dir .* is not an existing folder"):
         write_report(tmp_path / "absent", frames, analysis)
+
+
+def test_incomplete_study_caveat(tmp_path):
+    from bench.report.content import caveats
+    from bench.stats.synthetic import frames_from_arrays
+
+    shape = (3, 20)
+    loss = {"lstm_forw": np.full(shape, 0.5), "bilstm_sum": np.full(shape, 0.4)}
+    held = {name: np.full((3, 2), 0.4) for name in loss}
+    acc = {name: np.full((3, 2), 0.8) for name in loss}
+    frames = frames_from_arrays(loss, held, acc)
+    frames = dataclasses.replace(frames, config={**frames.config, "n_seeds": 5})
+
+    items = caveats(analyze(frames, n_resamples=199))
+
+    assert items[0].startswith("The study is incomplete: 6 of 10 planned runs are stored")

@@ -1,11 +1,15 @@
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
 
+from bench.config import StudyConfig
+from bench.frames import read_study_header
 from bench.run import EXIT_USAGE, main
+from bench.store import StudyStore
 
 SMALL = [
     "--seeds",
@@ -148,11 +152,27 @@ def test_resume_of_missing_study_rejected(tmp_path, capsys):
 
 def test_resume_of_complete_study_trains_nothing(stored_study, capsys):
     runs_before = sorted(p.name for p in (stored_study / "runs").rglob("seed-*.json"))
+    finished_before = read_study_header(stored_study)["provenance"]["finished_at"]
 
     code = main([*SMALL, "--out", str(stored_study), "--resume"])
 
     assert code == 0
     assert sorted(p.name for p in (stored_study / "runs").rglob("seed-*.json")) == runs_before
+    assert read_study_header(stored_study)["provenance"]["finished_at"] == finished_before
+
+
+def test_summary_records_finish_time(stored_study):
+    summary = json.loads((stored_study / "summary.json").read_text())
+
+    assert summary["study_provenance"]["finished_at"] is not None
+
+
+def test_discarded_empty_study_leaves_no_folder(tmp_path):
+    store = StudyStore.create(tmp_path / "fresh", StudyConfig(n_seeds=2), {"n_jobs": 1})
+
+    store.discard_if_empty()
+
+    assert not (tmp_path / "fresh").exists()
 
 
 def test_help_lists_units_and_defaults(capsys):

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from bench.frames import iter_run_files, load_study
@@ -105,18 +106,25 @@ def _wait_for_runs(out: Path, count: int, process: subprocess.Popen) -> None:
 
 @pytest.mark.parametrize(
     ("sent", "n_jobs", "expected_code"),
-    [(signal.SIGINT, 2, EXIT_INTERRUPTED), (signal.SIGKILL, 1, -signal.SIGKILL)],
+    [
+        (signal.SIGINT, 2, EXIT_INTERRUPTED),
+        (signal.SIGKILL, 1, -signal.SIGKILL),
+        (signal.SIGKILL, 2, -signal.SIGKILL),
+    ],
 )
 def test_stopped_study_resumes_to_same_curves(sent, n_jobs, expected_code, serial_study, tmp_path):
     out = tmp_path / "stopped"
     process = _start_study(out, n_jobs)
     _wait_for_runs(out, 3, process)
+    workers = psutil.Process(process.pid).children(recursive=True)
 
     os.kill(process.pid, sent)
     process.communicate(timeout=120)
     stored = len(iter_run_files(out))
+    _, still_running = psutil.wait_procs(workers, timeout=20)
 
     assert process.returncode == expected_code
+    assert still_running == []
     assert 3 <= stored < 10
     assert load_study(out).runs["status"].eq("ok").all()
 

@@ -55,6 +55,12 @@ def test_empty_list_rejected():
         parse_variant_list(" , ")
 
 
+@pytest.mark.parametrize("name", [":gru", ".my_models:gru", "my_models:"])
+def test_malformed_user_variant_rejected(name):
+    with pytest.raises(VariantError, match=f"invalid user variant '{name}'"):
+        parse_variant_list(f"lstm_forw,{name}")
+
+
 def test_missing_user_module_rejected():
     with pytest.raises(VariantError, match="cannot import module 'no_such_module_xyz'"):
         parse_variant_list("no_such_module_xyz:build")

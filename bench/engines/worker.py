@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import threading
 import time
 import traceback
 from collections import OrderedDict
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 # serving many studies does not keep every compiled model.
 _TRAINERS: OrderedDict = OrderedDict()
 _MAX_TRAINERS = 16
+
+# Process id of the study's main process, set by the runner for the workers it starts.
+MAIN_PID_ENV = "BENCH_MAIN_PID"
+_WATCHDOG_STARTED = False
 
 
 def _trainer(config: StudyConfig, variant_name: str):
@@ -52,10 +57,37 @@ def _keep_worker_alive_as_memory_grows() -> None:
     process_executor._MAX_MEMORY_LEAK_SIZE = 2**40
 
 
+def _exit_when_main_process_dies() -> None:
+    # A loky or local Dask worker whose main process was killed with SIGKILL is handed to init
+    # and keeps running, holding about 1 GB; a watchdog thread ends it within a second or two.
+    global _WATCHDOG_STARTED
+    if _WATCHDOG_STARTED:
+        return
+    _WATCHDOG_STARTED = True
+
+    main_pid = int(os.environ.get(MAIN_PID_ENV) or 0)
+    if main_pid in (0, os.getpid()):
+        return
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(main_pid, 0)
+            except ProcessLookupError:
+                logger.error("main process %d is gone; worker %d exits", main_pid, os.getpid())
+                os._exit(1)
+            except PermissionError:
+                continue
+
+    threading.Thread(target=watch, name="bench-main-watchdog", daemon=True).start()
+
+
 def train_one(config: StudyConfig, variant_name: str, seed: int) -> RunResult:
     """Train one run and return its result; an exception becomes a ``failed`` result."""
     start = time.perf_counter()
     _keep_worker_alive_as_memory_grows()
+    _exit_when_main_process_dies()
     try:
         trainer = _trainer(config, variant_name)
         xs, ys = training_stream(config, seed)

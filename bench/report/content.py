@@ -144,6 +144,13 @@ def build_content(
 def caveats(analysis: StudyAnalysis) -> tuple[str, ...]:
     """Return every limit of this study's conclusions, most important first, without repeats."""
     items = []
+    planned = len(analysis.config["variants"]) * analysis.config["n_seeds"]
+    stored = sum(c.n_runs for c in analysis.run_counts)
+    if stored < planned:
+        items.append(
+            f"The study is incomplete: {stored} of {planned} planned runs are stored, and every "
+            "result here uses the stored runs only. Complete it with bench.run --resume."
+        )
     n_seeds = analysis.ranking.n_seeds
     if n_seeds < 2:
         items.append(
