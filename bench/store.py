@@ -126,22 +126,10 @@ class StudyStore:
             raise StoreError(f"--resume: no study found in {path} ({STUDY_FILE} is missing)")
         _check_writable_folder(path)
 
+        # Check before taking the lock, so a rejected resume leaves every file as it was.
+        _check_resumable(path, read_study_header(path), config)
         lock = _acquire_lock(path)
         header = read_study_header(path)
-        if header.get("schema_version") != SCHEMA_VERSION:
-            lock.close()
-            raise StoreError(
-                f"--resume: {path} uses store schema {header.get('schema_version')!r}; "
-                f"this version of bench reads schema {SCHEMA_VERSION}"
-            )
-
-        differences = differing_settings(header["config"], config.to_dict())
-        if differences:
-            lock.close()
-            raise StoreError(
-                f"--resume: {path} was made with other settings; rerun with the stored values or "
-                "choose another --out folder:\n  " + "\n  ".join(differences)
-            )
 
         previous_end = header["provenance"].get("finished_at")
         header["provenance"].update(run_settings, finished_at=None)
@@ -199,6 +187,21 @@ class StudyStore:
         if self._lock_handle is not None:
             self._lock_handle.close()
             self._lock_handle = None
+
+
+def _check_resumable(path: Path, header: dict, config: StudyConfig) -> None:
+    if header.get("schema_version") != SCHEMA_VERSION:
+        raise StoreError(
+            f"--resume: {path} uses store schema {header.get('schema_version')!r}; "
+            f"this version of bench reads schema {SCHEMA_VERSION}"
+        )
+
+    differences = differing_settings(header["config"], config.to_dict())
+    if differences:
+        raise StoreError(
+            f"--resume: {path} was made with other settings; rerun with the stored values or "
+            "choose another --out folder:\n  " + "\n  ".join(differences)
+        )
 
 
 def _check_writable_folder(path: Path) -> None:
