@@ -119,9 +119,13 @@ def test_stopped_study_resumes_to_same_curves(sent, n_jobs, expected_code, seria
     workers = psutil.Process(process.pid).children(recursive=True)
 
     os.kill(process.pid, sent)
-    process.communicate(timeout=120)
+    # wait() rather than communicate(): workers inherit the stderr pipe, and communicate()
+    # would also wait for them to close it.
+    process.wait(timeout=120)
+    process.stderr.close()
     stored = len(iter_run_files(out))
-    _, still_running = psutil.wait_procs(workers, timeout=20)
+    # Workers end about 2 s after their main process (measured); 60 s leaves room for load.
+    _, still_running = psutil.wait_procs(workers, timeout=60)
 
     assert process.returncode == expected_code
     assert still_running == []
