@@ -6,8 +6,8 @@ Usage::
     python -m bench.baseline refresh [--baseline DIR] [--n-jobs N] [--seeds N] [--epochs N]
 
 ``check`` reruns the baseline's configuration into a temporary folder and compares the result
-with the committed baseline through ``bench.compare``; its exit code is the comparison's (0
-nothing regressed, 1 a regression, 2 unusable input). ``refresh`` reruns it, prints the same
+with the committed baseline through ``bench.compare``. Its exit code is the comparison's: 0 when
+nothing regressed, 1 on a regression, 2 on unusable input. ``refresh`` reruns it, prints the same
 comparison so the change is visible, and then replaces the committed files.
 """
 
@@ -27,7 +27,7 @@ from bench.frames import read_study_header
 logger = logging.getLogger("bench.baseline")
 
 DEFAULT_BASELINE = Path("reports/baseline")
-# What the baseline keeps: enough for bench.compare and for a reader, without the per-run curves.
+# Files copied into the baseline: enough for bench.compare and a reader, without per-run curves.
 KEPT_FILES = ("study.json", "metrics.csv", "summary.json")
 
 

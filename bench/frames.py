@@ -49,7 +49,7 @@ def read_study_header(study_dir: str | Path) -> dict:
     Raises
     ------
     FileNotFoundError
-        If the folder holds no ``study.json``.
+        If the folder contains no ``study.json``.
     """
     path = Path(study_dir) / STUDY_FILE
     if not path.is_file():

@@ -1,4 +1,4 @@
-"""Where and with what a study ran, read without importing TensorFlow."""
+"""Provenance of a study: machine and package versions, read without importing TensorFlow."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Layout of a study folder::
     curves.csv, heldout.csv, metrics.csv   tidy exports, rewritten at the end of a session
 
 Every file is written to a temporary name in the same folder, flushed to disk and renamed, so a
-reader (or a resumed study) sees a run either whole or not at all, even after ``kill -9``.
+reader (or a resumed study) reads a run either whole or not at all, even after ``kill -9``.
 A study folder is used by one process at a time, enforced with an advisory lock file.
 """
 
@@ -90,12 +90,12 @@ class StudyStore:
 
     @classmethod
     def create(cls, path: str | Path, config: StudyConfig, run_settings: dict) -> StudyStore:
-        """Create a new study folder; refuse one that already holds a study or other files."""
+        """Create a new study folder; raise StoreError if it contains a study or other files."""
         path = Path(path)
         _check_writable_folder(path)
         if (path / STUDY_FILE).exists():
             raise StoreError(
-                f"--out: {path} already holds a study; pass --resume to complete it, "
+                f"--out: {path} already contains a study; pass --resume to complete it, "
                 "or choose another --out folder"
             )
         leftovers = [p.name for p in path.iterdir() if not p.name.startswith(".")]

@@ -92,8 +92,8 @@ def test_killed_worker_run_retried(tmp_path, caplog):
 
     assert outcome.missing == ()
     assert ("bilstm_sum", 2) in outcome.lost
-    # Rounds: all runs; the lost runs one at a time; the runs not yet tried, unless a loaded
-    # machine let the other worker finish them all before the victim's worker died.
+    # Three rounds: all runs, then the lost runs one at a time, then the runs not yet tried.
+    # The third is skipped when the other worker finished them all before the victim died.
     assert outcome.attempts in (2, 3)
     assert outcome.completed == len(_all_runs())
     assert "runs in flight were lost" in caplog.text

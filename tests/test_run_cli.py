@@ -127,7 +127,7 @@ def test_existing_study_needs_resume(stored_study, capsys):
     code = main([*SMALL, "--out", str(stored_study)])
 
     assert code == EXIT_USAGE
-    assert "already holds a study; pass --resume" in capsys.readouterr().err
+    assert "already contains a study; pass --resume" in capsys.readouterr().err
     assert _folder_digest(stored_study) == before
 
 

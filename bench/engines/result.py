@@ -19,7 +19,7 @@ class RunResult:
         Which run this is; ``seed`` is the replicate index.
     status : {"ok", "diverged", "failed"}
         ``diverged``: the training loss became NaN or infinite and the curves stop at the last
-        finite epoch. ``failed``: the run raised, ``error`` holds the message and the curves are
+        finite epoch. ``failed``: the run raised, ``error`` contains the message and the curves are
         empty.
     loss, accuracy : numpy.ndarray
         Training loss and accuracy of epochs 1, 2, ...; each is measured on the epoch's sequence

@@ -1,4 +1,4 @@
-"""What a worker process runs: one (variant, seed) run, with trainers cached per process."""
+"""Worker entry point: one (variant, seed) run, with compiled trainers cached per process."""
 
 from __future__ import annotations
 

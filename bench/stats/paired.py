@@ -244,9 +244,9 @@ def _compare_one(wide, spec, settings, variant_a, variant_b):
 def _probability_of_improvement(wins: np.ndarray, rng, settings) -> Estimate:
     """Estimate P(A better than B) from per-seed win indicators (1, 0, or 0.5 for a tie).
 
-    When one variant wins on every seed, the bootstrap has no spread; the exact
-    (Clopper-Pearson) binomial interval of the win count is used instead, which stays valid
-    when the estimate is later complemented for the reversed pair.
+    When one variant wins on every seed, the bootstrap has no spread, so the exact
+    (Clopper-Pearson) binomial interval of the win count is used instead. It stays valid when
+    the estimate is later complemented for the reversed pair.
     """
     unanimous = wins.size >= 2 and np.all(wins == wins[0]) and wins[0] in (0.0, 1.0)
     if not unanimous:
